@@ -1,0 +1,77 @@
+"""Precision / recall / F1 of detected spans against gold spans, per kind.
+
+Matching is *partial overlap*: a predicted span counts as correct when it shares at least
+one character with a gold span of the same kind, and a gold span counts as found when at
+least one predicted span of its kind overlaps it. (Exact-boundary matching is reported too.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass
+class Score:
+    tp_pred: int = 0  # predictions overlapping a gold span
+    n_pred: int = 0
+    tp_gold: int = 0  # gold spans overlapped by a prediction
+    n_gold: int = 0
+    exact: int = 0  # predictions with exactly a gold span's boundaries
+
+    @property
+    def precision(self) -> float:
+        return self.tp_pred / self.n_pred if self.n_pred else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp_gold / self.n_gold if self.n_gold else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "predicted": self.n_pred,
+            "gold": self.n_gold,
+            "exact_boundary": self.exact,
+        }
+
+
+Spanlike = tuple[int, int, str]  # (start, end, kind)
+
+
+def _overlap(a: Spanlike, b: Spanlike) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def evaluate(pred: Iterable[Spanlike], gold: Iterable[Spanlike], kinds: Iterable[str]) -> dict[str, Score]:
+    """Per-kind scores for one document (or one synthetic example)."""
+    pred, gold = list(pred), list(gold)
+    out: dict[str, Score] = {}
+    for kind in kinds:
+        p = [s for s in pred if s[2] == kind]
+        g = [s for s in gold if s[2] == kind]
+        sc = Score(n_pred=len(p), n_gold=len(g))
+        sc.tp_pred = sum(1 for s in p if any(_overlap(s, x) for x in g))
+        sc.tp_gold = sum(1 for x in g if any(_overlap(s, x) for s in p))
+        gold_bounds = {(x[0], x[1]) for x in g}
+        sc.exact = sum(1 for s in p if (s[0], s[1]) in gold_bounds)
+        out[kind] = sc
+    return out
+
+
+def accumulate(total: dict[str, Score], part: dict[str, Score]) -> None:
+    """Add ``part``'s counts into ``total`` (micro-averaging over examples)."""
+    for kind, sc in part.items():
+        t = total.setdefault(kind, Score())
+        t.tp_pred += sc.tp_pred
+        t.n_pred += sc.n_pred
+        t.tp_gold += sc.tp_gold
+        t.n_gold += sc.n_gold
+        t.exact += sc.exact

@@ -1,0 +1,1 @@
+"""Outputs people read and machines parse: span listings, score sheets, HTML reports."""
