@@ -16,6 +16,8 @@ HAN_NUMERALS = "〇零一二三四五六七八九十"
 
 HAN_RE = re.compile(f"[{HAN}]")
 LATIN_RE = re.compile(f"[{LATIN}]")
+_HAN_RUN_RE = re.compile(f"[{HAN}]+")
+_LATIN_RUN_RE = re.compile(f"[{LATIN}]+")
 
 SCRIPTS = ("han", "latin", "digit", "space", "punct", "other")
 _RUN_RE = re.compile(
@@ -81,4 +83,4 @@ def _push(text: str, a: int, b: int, out: list[tuple[int, int]]) -> None:
 
 def count_scripts(text: str) -> tuple[int, int]:
     """Number of Han characters and of Latin letters in ``text``."""
-    return len(HAN_RE.findall(text)), len(LATIN_RE.findall(text))
+    return sum(map(len, _HAN_RUN_RE.findall(text))), sum(map(len, _LATIN_RUN_RE.findall(text)))

@@ -28,11 +28,12 @@ from mtqa.segment import CJK_PUNCT, HAN
 
 _HAN_RE = re.compile(f"[{HAN}]")
 _GLUE_LEFT = f"{HAN}{CJK_PUNCT}"
-# A Latin letter right after Han / CJK punctuation / a closing quote after Han, or right
-# before Han, or a lowercase letter right before digits that run into Han ("countr1992年").
-_BOUNDARY_RE = re.compile(rf"(?:(?<=[{_GLUE_LEFT}])|(?<=[{HAN}][”’」』》]))[A-Za-z]|[A-Za-z](?=[{HAN}]|[0-9]+[{HAN}])")
+# Candidate boundaries: a Latin letter right after Han / CJK punctuation / a closing quote,
+# or right before Han or before digits that run into Han ("countr1992年"). Plain character
+# classes keep this scan fast; _glued_left / _glued_right then check each candidate.
+_BOUNDARY_RE = re.compile(rf"[{_GLUE_LEFT}”’」』》](?=[A-Za-z])|[A-Za-z](?=[{HAN}]|[0-9]+[{HAN}])")
 _TOKEN_CHARS = re.compile(r"[A-Za-z'’\-]")
-_WORD_RE = re.compile(r"[A-Za-z]+")
+_WORD_RE = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
 # Characters an English phrase may contain besides letters (no sentence-final punctuation).
 _PHRASE_CHARS = frozenset(" \t,'’\"“”-–—()$%&/:0123456789")
 _CAMEL_RE = re.compile(r"^(?:[a-z]+[A-Z]|[A-Z][a-z]+[A-Z])")
@@ -90,13 +91,11 @@ def find_junctions(ctx) -> list[Junction]:
     text = ctx.text
     tokens: dict[int, tuple[int, int]] = {}
     for m in _BOUNDARY_RE.finditer(text):
-        a, b = _token_bounds(text, m.start())
-        if a < b:
+        i = m.start() if text[m.start()].isascii() else m.end()
+        a, b = _token_bounds(text, i)
+        if a < b and a not in tokens and (_glued_left(text, a) or any(_glued_right(text, b))):
             tokens[a] = (a, b)
-    out = []
-    for a, b in tokens.values():
-        out.append(_classify(ctx, text, a, b))
-    return out
+    return [_classify(ctx, text, a, b) for a, b in tokens.values()]
 
 
 def _glued_left(text: str, a: int) -> bool:
@@ -162,8 +161,11 @@ def _classify(ctx, text: str, a: int, b: int) -> Junction:
         lex.fragment_gain(edge, True) if right else -9.0,
         lex.fragment_gain(edge, False) if left else -9.0,
     )
-    rare = lex.zipf(edge) < det["word_zipf"] and not capital
-    fragment = rare or gain >= det["fragment_gain"]
+    zipf = lex.zipf(edge)
+    rare = zipf < det["word_zipf"] and not capital
+    # Very common words ("he", "an", "is") are words even where a longer word ends in them;
+    # a capitalised token after the glued side starts a sentence, it was not cut at its start.
+    fragment = rare or (gain >= det["fragment_gain"] and zipf < 5.0 and not (capital and left and not right))
     tw = rules["truncated-word"]
     if fragment and len(edge) >= tw["min_letters"] and words >= tw["min_words"] and not (left and right):
         conf = 0.55 + 0.1 * min(max(gain, 0.0), 3.0) + (0.1 if rare else 0.0)
@@ -173,6 +175,7 @@ def _classify(ctx, text: str, a: int, b: int) -> Junction:
         return result(None, note="word before number")
     if fragment and not capital:
         return result("mid-word-switch", 0.75, "word fragment glued to Han")
-    if words >= rules["clause-switch"]["min_words"] and not (left and right):
+    han_left = a > 0 and bool(_HAN_RE.match(text[a - 1]))
+    if words >= rules["clause-switch"]["min_words"] and (han_left or right_han) and not (left and right):
         return result("clause-switch", 0.7, "English clause glued to Han")
     return result(None, note="word with clear boundary")

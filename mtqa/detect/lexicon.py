@@ -11,6 +11,55 @@ import bisect
 import math
 from functools import cache, lru_cache
 
+PREFIXES = (
+    "re",
+    "un",
+    "sub",
+    "non",
+    "pre",
+    "inter",
+    "over",
+    "under",
+    "anti",
+    "multi",
+    "co",
+    "de",
+    "dis",
+    "mis",
+    "out",
+    "post",
+    "semi",
+    "super",
+    "trans",
+    "counter",
+    "cross",
+    "micro",
+    "macro",
+    "mega",
+)
+SUFFIXES = (
+    "ism",
+    "ist",
+    "ists",
+    "isms",
+    "ness",
+    "less",
+    "ment",
+    "ments",
+    "ship",
+    "able",
+    "ful",
+    "ize",
+    "ise",
+    "ity",
+    "ization",
+    "ist",
+    "ally",
+    "wise",
+    "like",
+    "hood",
+)
+
 
 class Lexicon:
     """Frequency look-ups over wordfreq's English list (loaded once, ~0.1 s)."""
@@ -53,6 +102,14 @@ class Lexicon:
         """
         return self.completion_zipf(token, cut_at_end) - self.zipf(token)
 
+    def is_derivation(self, token: str, min_zipf: float = 2.5) -> bool:
+        """``token`` is a word plus a common prefix or suffix (``re+adjust``, ``unilateral+ism``)."""
+        low = token.lower()
+        for p in PREFIXES:
+            if low.startswith(p) and self.zipf(low[len(p) :]) >= min_zipf:
+                return True
+        return any(low.endswith(s) and self.zipf(low[: -len(s)]) >= min_zipf for s in SUFFIXES)
+
     def best_split(self, token: str, min_zipf: float, min_part: int = 2) -> tuple[str, str, float] | None:
         """The split of ``token`` into two common words with the highest weaker-part zipf."""
         low = token.lower()
@@ -60,8 +117,8 @@ class Lexicon:
         for i in range(min_part, len(low) - min_part + 1):
             a, b = low[:i], low[i:]
             za, zb = self.zipf(a), self.zipf(b)
-            # Two-letter parts must be very common words ("an", "in", "to") to count.
-            if (len(a) == 2 and za < 5.5) or (len(b) == 2 and zb < 5.5):
+            # Short parts must be very common words ("an", "in", "to", "the", "two") to count.
+            if any((len(p) == 2 and z < 5.5) or (len(p) == 3 and z < 4.0) for p, z in ((a, za), (b, zb))):
                 continue
             score = min(za, zb)
             if score >= min_zipf and (best is None or score > best[2]):

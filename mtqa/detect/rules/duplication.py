@@ -39,12 +39,14 @@ class RestartedClause(Rule):
 
     def find(self, ctx: DocContext) -> Iterator[Span]:
         gap = self.params["max_gap"]
-        pattern = re.compile(f"([{HAN}]{{2,6}})([{HAN}]{{2,4}})\\1[^。！？；!?;\\n]{{0,{gap}}}?\\2")
+        # "(?!\\2)": X Y X Y is a plain repeat (repeated-fragment's), not a restart.
+        pattern = re.compile(f"([{HAN}]{{2,6}})([{HAN}]{{2,4}})\\1(?!\\2)[^。！？；!?;\\n]{{0,{gap}}}?\\2")
         for m in pattern.finditer(ctx.text):
             yield ctx.span(m.start(1), m.end(2), self.kind, 0.7, self.name, f"'{m.group(1)}' restarts the clause")
 
 
 _TAIL_END_RE = re.compile(r"[,.;:!?，。；：！？]")
+_ZH_SENT_END = frozenset("。！？；!?;\n")
 
 
 @register
@@ -67,25 +69,24 @@ class TranslatedTail(Rule):
             if not (j.left_glued and not j.right_glued and j.words >= 2 and _HAN_RE.match(text[j.start - 1])):
                 continue
             stop = _TAIL_END_RE.search(text, j.start, j.phrase_end)
-            end = stop.start() if stop else j.phrase_end
-            words = text[j.start : end].split()
-            if len(words) > max_words:
+            end = stop.start() if stop and len(text[j.start : stop.start()].split()) >= 2 else j.phrase_end
+            if len(text[j.start : end].split()) > max_words:
                 continue
             while end > j.start and text[end - 1] in " \"“”'’":
                 end -= 1
+            # The Chinese clause before the junction, back to the sentence start.
             a = j.start
-            while a > 0 and j.start - a < 12 and _HAN_RE.match(text[a - 1]):
+            while a > 0 and j.start - a < 60 and text[a - 1] not in _ZH_SENT_END:
                 a -= 1
             zh = text[a : j.start]
-            options = sorted({zh[-k:] for k in (2, 4, 6, 8, 12) if k <= len(zh)} | {zh})
+            options = sorted({zh[-4:], zh})
             cands.append((j.start, end, options))
         if not cands:
             return
         from mtqa.embed import embed
 
-        tails = embed([ctx.text[s:e] for s, e, _ in cands])
-        flat = [o for _, _, opts in cands for o in opts]
-        heads = embed(flat)
+        tails = embed([text[s:e] for s, e, _ in cands])
+        heads = embed([o for _, _, opts in cands for o in opts])
         k = 0
         for (s, e, opts), vec in zip(cands, tails, strict=True):
             sims = heads[k : k + len(opts)] @ vec

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from mtqa.detect.base import DocContext, Rule, Span, register
 
 # Lowercase tokens, or a lowercase word glued to a capitalised one ("andCentral").
-_TOKEN_PATTERN = r"(?<![A-Za-z'’\-])(?=[A-Za-z]{%d})(?>[a-z]+)(?:[A-Z][a-z]+)?(?![A-Za-z'’\-])"
+_TOKEN_PATTERN = r"(?<![A-Za-z'’\-])(?=[A-Za-z]{%d})(?>[a-z]+)(?:[A-Z][a-z]+)?(?![A-Za-z])"
 
 
 @register
@@ -42,6 +42,12 @@ class MergedWords(Rule):
             if lex.zipf(tok) <= max_whole and min(lex.zipf(a), lex.zipf(b)) >= part_zipf and len(a) >= 2:
                 return a, b, min(lex.zipf(a), lex.zipf(b))
             return None
-        if lex.zipf(tok) > max_whole:
+        if lex.is_derivation(tok):
             return None
-        return lex.best_split(tok, part_zipf, min_part=2)
+        split = lex.best_split(tok, part_zipf, min_part=2)
+        whole = lex.zipf(tok)
+        # Web text has glued forms of common pairs ("thesame" 1.8): flag those too, when the
+        # glued form is far rarer than its rarer part.
+        if split is None or (whole > max_whole and whole > split[2] - 2.5):
+            return None
+        return split

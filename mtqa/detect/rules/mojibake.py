@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 
@@ -12,9 +13,24 @@ from mtqa.segment import HAN
 # shown as cp1252 punctuation or Latin-1 symbols ("â€™", "Ã©", "â–\xa0").
 _CONT = "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
 _LATIN_MOJI_RE = re.compile(f"(?:[\u00c2-\u00f4][{_CONT}]{{1,3}})+")
-# UTF-8 read as GBK: long runs of Han and other non-ASCII characters.
 _HAN_RE = re.compile(f"[{HAN}]")
-_GBK_CAND_RE = re.compile(f"[{HAN}][^\\x00-\\x7f\\s，。、；：！？“”]{{3,}}")
+_LATIN1_RE = re.compile("[\u0080-\u00ff]")
+
+
+def _gbk_anchor_chars() -> str:
+    """What a UTF-8 lead byte of a CJK character (E4-E9) plus a continuation byte becomes
+    when read as GBK. None of these 384 characters occurs in 12,819 Han characters of the
+    corpus and Tatoeba; GBK mojibake is full of them."""
+    out = set()
+    for lead in range(0xE4, 0xEA):
+        for trail in range(0x80, 0xC0):
+            with contextlib.suppress(UnicodeDecodeError):
+                out.add(bytes([lead, trail]).decode("gbk"))
+    return "".join(sorted(out))
+
+
+_GBK_ANCHOR_RE = re.compile(f"[{re.escape(_gbk_anchor_chars())}]")
+_GBK_STRETCH_RE = re.compile("[^\\x00-\\x7f\\s]+")
 
 
 def undo_cp1252(s: str) -> str | None:
@@ -55,14 +71,27 @@ class Mojibake(Rule):
             fixed = undo_cp1252(m.group())
             if fixed is not None:
                 yield ctx.span(m.start(), m.end(), self.kind, 0.95, self.name, f"UTF-8 read as cp1252; means {fixed!r}")
-        min_han = self.params["min_han_gbk"]
-        for m in _GBK_CAND_RE.finditer(text):
-            if len(m.group()) < min_han:
-                continue
-            fixed = undo_gbk(m.group())
-            if fixed is not None:
-                yield ctx.span(m.start(), m.end(), self.kind, 0.9, self.name, f"UTF-8 read as GBK; means {fixed!r}")
+        yield from self._gbk(ctx)
         yield from self._ftfy(ctx)
+
+    def _gbk(self, ctx: DocContext) -> Iterator[Span]:
+        """From each anchor character, the longest stretch that decodes back to Han text."""
+        text = ctx.text
+        min_chars = self.params["min_han_gbk"]
+        covered = 0
+        for m in _GBK_ANCHOR_RE.finditer(text):
+            h = m.start()
+            if h < covered:
+                continue
+            stretch = _GBK_STRETCH_RE.match(text, h)
+            limit = min(stretch.end(), h + 60) if stretch else h + 1
+            for end in range(limit, h + min_chars - 1, -1):
+                fixed = undo_gbk(text[h:end])
+                if fixed is not None:
+                    note = f"UTF-8 read as GBK; means {fixed!r}"
+                    yield ctx.span(h, end, self.kind, 0.9, self.name, note)
+                    covered = end
+                    break
 
     @staticmethod
     def _ftfy(ctx: DocContext) -> Iterator[Span]:
@@ -71,8 +100,15 @@ class Mojibake(Rule):
         from ftfy.badness import is_bad
 
         text = ctx.text
-        pos = 0
-        for line in text.splitlines(keepends=True):
+        done = -1
+        for m in _LATIN1_RE.finditer(text):  # only lines with Latin-1 characters can be bad
+            if m.start() < done:
+                continue
+            pos = text.rfind("\n", 0, m.start()) + 1
+            end = text.find("\n", m.start())
+            end = len(text) if end < 0 else end
+            done = end
+            line = text[pos:end]
             if is_bad(line) and not _LATIN_MOJI_RE.search(line):
                 fixed = ftfy.fix_encoding(line)
                 if fixed != line:
@@ -80,7 +116,6 @@ class Mojibake(Rule):
                     if a < b:
                         note = f"ftfy: means {fixed[a:b_new]!r}"
                         yield ctx.span(pos + a, pos + b, "mojibake", 0.8, "mojibake", note)
-            pos += len(line)
 
 
 def _changed_region(old: str, new: str) -> tuple[int, int, int]:

@@ -23,9 +23,8 @@ class TruncatedWord(Rule):
 
 
 _DIGITS = HAN_NUMERALS[:10]
-_CUT_NUMBER_RE = re.compile(
-    rf"(?<![0-9.,])[0-9]{{2,}}[{_DIGITS}](?![{HAN_NUMERALS}])|(?<![{HAN_NUMERALS}])[{_DIGITS}][0-9]{{2,}}(?![0-9])"
-)
+_SEAM_RE = re.compile(f"[0-9][{_DIGITS}]|[{_DIGITS}][0-9]")
+_DIGIT_RUN_RE = re.compile("[0-9]+")
 
 
 @register
@@ -36,5 +35,22 @@ class TruncatedNumber(Rule):
     kind = "truncation"
 
     def find(self, ctx: DocContext) -> Iterator[Span]:
-        for m in _CUT_NUMBER_RE.finditer(ctx.text):
-            yield ctx.span(m.start(), m.end(), self.kind, 0.8, self.name, "number cut and finished in Chinese numerals")
+        text = ctx.text
+        for m in _SEAM_RE.finditer(text):
+            if text[m.start()].isdigit():  # digits then a numeral: "202四"
+                a = m.start()
+                while a > 0 and text[a - 1].isdigit():
+                    a -= 1
+                b = m.end()
+                ok = (
+                    m.start() - a >= 1
+                    and (a == 0 or text[a - 1] not in ".,")
+                    and (b >= len(text) or text[b] not in HAN_NUMERALS)
+                )
+            else:  # a numeral then digits: "二024"
+                a = m.start()
+                run = _DIGIT_RUN_RE.match(text, a + 1)
+                b = run.end() if run else a + 1
+                ok = b - a >= 3 and (a == 0 or text[a - 1] not in HAN_NUMERALS)
+            if ok:
+                yield ctx.span(a, b, self.kind, 0.8, self.name, "number cut and finished in Chinese numerals")
