@@ -1,0 +1,187 @@
+"""The :class:`Translator` interface and the engine registry.
+
+An engine implements :meth:`Translator.generate` for a batch of requests; the base class does
+what every engine shares: the glossary lookup, the cache, the output checks and one retry
+with a stricter instruction for outputs that fail them. What still fails is marked in
+``Translation.flags``, never hidden.
+"""
+
+from __future__ import annotations
+
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, ClassVar
+
+from mtqa.errors import ModelError
+from mtqa.translate.cache import TranslationCache, cache_key
+from mtqa.translate.checks import check_output, describe
+from mtqa.translate.glossary import Glossary
+from mtqa.translate.prompt import PROMPT_VERSION
+
+
+@dataclass(frozen=True)
+class Request:
+    """One generation: a source text, its direction, glossary terms and retry instruction."""
+
+    text: str
+    src: str
+    tgt: str
+    terms: tuple[tuple[str, str], ...] = ()
+    problem: str | None = None  # set on the retry: what was wrong the first time
+
+
+@dataclass(frozen=True)
+class Generated:
+    text: str
+    tokens: int  # tokens generated
+    finish: str = "stop"  # "stop" or "length"
+
+
+@dataclass
+class Translation:
+    """The result for one input text, with diagnostics."""
+
+    source: str
+    text: str
+    src: str
+    tgt: str
+    flags: list[str] = field(default_factory=list)  # checks still failing after the retry
+    retried: bool = False
+    cached: bool = False
+    tokens: int = 0
+    seconds: float = 0.0
+    terms: list[tuple[str, str]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Translator(ABC):
+    """Translate texts between zh and en. Subclasses implement :meth:`generate`."""
+
+    name: ClassVar[str]
+
+    def __init__(
+        self,
+        glossary: Glossary | None = None,
+        cache: TranslationCache | None = None,
+        batch_size: int = 8,
+        retry: bool = True,
+    ) -> None:
+        self.glossary = glossary
+        self.cache = cache
+        self.batch_size = max(1, batch_size)
+        self.retry = retry
+
+    # --- what an engine provides -------------------------------------------------------
+    @property
+    @abstractmethod
+    def model_id(self) -> str:
+        """A stable identity of the model weights (SHA-256 where the engine can compute it)."""
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """Decoding settings that change the output (part of the cache key)."""
+        return {}
+
+    @abstractmethod
+    def generate(self, requests: Sequence[Request]) -> list[Generated]:
+        """Generate one output per request (engines batch as they can)."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Free the model."""
+
+    # --- shared logic -------------------------------------------------------------------
+    def _key(self, req: Request) -> str:
+        return cache_key(self.model_id, PROMPT_VERSION, self.settings, req.src, req.tgt, list(req.terms), req.text)
+
+    def translate(
+        self,
+        texts: Sequence[str],
+        src: str,
+        tgt: str,
+        progress: Callable[[int], None] | None = None,
+    ) -> list[Translation]:
+        """Translate ``texts`` (one result per text, in order) from ``src`` to ``tgt``."""
+        if src == tgt:
+            raise ModelError(f"source and target language are both '{src}'")
+        results: list[Translation | None] = [None] * len(texts)
+        todo: list[tuple[int, Request]] = []
+        for i, text in enumerate(texts):
+            terms = tuple(self.glossary.entries_for(text, src, tgt)) if self.glossary is not None else ()
+            if not text.strip():
+                results[i] = Translation(text, text, src, tgt)
+                if progress:
+                    progress(1)
+                continue
+            req = Request(text, src, tgt, terms)
+            hit = self.cache.get(self._key(req)) if self.cache is not None else None
+            if hit is not None:
+                results[i] = Translation(
+                    text, hit["text"], src, tgt, hit["flags"], hit["retried"], True, hit["tokens"], 0.0, list(terms)
+                )
+                if progress:
+                    progress(1)
+            else:
+                todo.append((i, req))
+        for start in range(0, len(todo), self.batch_size):
+            chunk = todo[start : start + self.batch_size]
+            for (i, req), tr in zip(chunk, self._translate_batch([r for _, r in chunk]), strict=True):
+                results[i] = tr
+                if self.cache is not None:
+                    self.cache.put(
+                        self._key(req),
+                        {"text": tr.text, "flags": tr.flags, "retried": tr.retried, "tokens": tr.tokens},
+                    )
+            if progress:
+                progress(len(chunk))
+        return [r for r in results if r is not None]
+
+    def _translate_batch(self, reqs: list[Request]) -> list[Translation]:
+        t0 = time.perf_counter()
+        outs = self.generate(reqs)
+        results = []
+        retry_idx: list[int] = []
+        for req, out in zip(reqs, outs, strict=True):
+            text = _one_line(out.text)
+            flags = check_output(req.text, text, req.src, req.tgt, out.finish)
+            results.append(
+                Translation(req.text, text, req.src, req.tgt, flags, False, False, out.tokens, 0.0, list(req.terms))
+            )
+            if flags and self.retry:
+                retry_idx.append(len(results) - 1)
+        if retry_idx:
+            retry_reqs = [
+                Request(reqs[i].text, reqs[i].src, reqs[i].tgt, reqs[i].terms, describe(results[i].flags))
+                for i in retry_idx
+            ]
+            for i, out in zip(retry_idx, self.generate(retry_reqs), strict=True):
+                text = _one_line(out.text)
+                flags = check_output(reqs[i].text, text, reqs[i].src, reqs[i].tgt, out.finish)
+                first = results[i]
+                first.retried = True
+                first.tokens += out.tokens
+                if len(flags) < len(first.flags):
+                    first.text, first.flags = text, flags
+        elapsed = time.perf_counter() - t0
+        for r in results:
+            r.seconds = elapsed / len(results)
+        return results
+
+
+def _one_line(text: str) -> str:
+    """The first non-empty line of a model output, stripped (outputs are line-aligned)."""
+    for line in text.strip().splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+ENGINES: dict[str, type[Translator]] = {}
+
+
+def register_engine(cls: type[Translator]) -> type[Translator]:
+    ENGINES[cls.name] = cls
+    return cls

@@ -1,0 +1,64 @@
+"""Checks on every MT output: wrong script left in, empty or runaway output, bad length."""
+
+from __future__ import annotations
+
+import re
+
+from mtqa.segment import HAN
+
+_HAN_RE = re.compile(f"[{HAN}]")
+_LATIN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
+_LETTER_RE = re.compile("[A-Za-z]")
+
+
+def weighted_length(text: str, letters_per_han: float = 4.0) -> float:
+    """Length in Latin-letter units: a Han character counts ``letters_per_han`` letters."""
+    return len(_LETTER_RE.findall(text)) + letters_per_han * len(_HAN_RE.findall(text))
+
+
+def check_output(
+    source: str, output: str, src: str, tgt: str, finish: str = "stop", min_ratio: float = 0.35, max_ratio: float = 2.5
+) -> list[str]:
+    """Problems with one translation, as short flags (empty list: looks fine)."""
+    flags: list[str] = []
+    out = output.strip()
+    if source.strip() and not out:
+        return ["empty"]
+    if finish == "length":
+        flags.append("runaway")
+    if out == source.strip() and weighted_length(source) > 8:
+        flags.append("copied_source")
+    if tgt == "en" and _HAN_RE.search(out):
+        flags.append("han_in_english")
+    if tgt == "zh":
+        src_words = {w.lower() for w in _LATIN_WORD_RE.findall(source)}
+        foreign = [
+            w
+            for w in _LATIN_WORD_RE.findall(out)
+            if w.lower() not in src_words and not (w.isupper() and len(w) >= 2) and len(w) >= 2
+        ]
+        if foreign:
+            flags.append("latin_in_chinese")
+    ls, lo = weighted_length(source), weighted_length(out)
+    if ls >= 12:
+        ratio = lo / ls
+        if ratio < min_ratio:
+            flags.append("too_short")
+        elif ratio > max_ratio:
+            flags.append("too_long")
+    return flags
+
+
+PROBLEMS = {
+    "empty": "it was empty",
+    "runaway": "it did not stop",
+    "copied_source": "it copied the source instead of translating it",
+    "han_in_english": "it left Chinese characters in the English",
+    "latin_in_chinese": "it left English words in the Chinese",
+    "too_short": "it was much shorter than the source",
+    "too_long": "it was much longer than the source",
+}
+
+
+def describe(flags: list[str]) -> str:
+    return "; ".join(PROBLEMS.get(f, f) for f in flags)

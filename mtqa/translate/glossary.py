@@ -1,0 +1,72 @@
+"""Terminology: names and fixed terms given to the model for the passages they occur in."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from mtqa.document import read_text_file
+from mtqa.errors import InputError
+
+LANGS = ("zh", "en")
+
+
+def _parse_tsv(text: str, name: str) -> list[tuple[str, str]]:
+    rows = []
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    if lines and lines[0].strip().lower() == "zh\ten":
+        lines = lines[1:]
+    for n, line in enumerate(lines, 1):
+        cols = line.split("\t")
+        if len(cols) < 2 or not cols[0].strip() or not cols[1].strip():
+            raise InputError(f"{name}: glossary line {n} is not 'zh<TAB>en': {line[:40]!r}")
+        rows.append((cols[0].strip(), cols[1].strip()))
+    return rows
+
+
+@dataclass
+class Glossary:
+    """zh/en term pairs, usable in both directions."""
+
+    pairs: list[tuple[str, str]] = field(default_factory=list)
+
+    @classmethod
+    def default(cls) -> Glossary:
+        text = resources.files("mtqa.data").joinpath("glossary.tsv").read_text(encoding="utf-8")
+        return cls(_parse_tsv(text, "glossary.tsv"))
+
+    @classmethod
+    def load(cls, paths: list[str | Path] | tuple[str | Path, ...] = (), include_default: bool = True) -> Glossary:
+        g = cls.default() if include_default else cls()
+        for p in paths:
+            text, _ = read_text_file(p)
+            g.pairs.extend(_parse_tsv(text, str(p)))
+        return g
+
+    def entries_for(self, text: str, src: str, tgt: str) -> list[tuple[str, str]]:
+        """The (source term, target term) pairs whose source term occurs in ``text``.
+
+        Longest terms first; a term inside a longer matched one (上合组织 in 上海合作组织) is skipped.
+        """
+        if src not in LANGS or tgt not in LANGS or src == tgt:
+            return []
+        i, j = (0, 1) if src == "zh" else (1, 0)
+        found: list[tuple[str, str]] = []
+        taken: list[tuple[int, int]] = []
+        for pair in sorted(self.pairs, key=lambda p: -len(p[i])):
+            term = pair[i]
+            if src == "zh":
+                spans = [(m.start(), m.end()) for m in re.finditer(re.escape(term), text)]
+            else:
+                spans = [(m.start(), m.end()) for m in re.finditer(rf"(?<!\w){re.escape(term)}(?!\w)", text, re.I)]
+            spans = [s for s in spans if not any(a <= s[0] and s[1] <= b for a, b in taken)]
+            if spans:
+                taken.extend(spans)
+                if (pair[i], pair[j]) not in found:
+                    found.append((pair[i], pair[j]))
+        return found
+
+    def __len__(self) -> int:
+        return len(self.pairs)
