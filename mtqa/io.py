@@ -17,6 +17,15 @@ from typing import Any
 from mtqa.errors import OutputError
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()
+
+
 def atomic_write(path: str | Path, data: str | bytes, encoding: str = "utf-8") -> None:
     """Write ``data`` to ``path`` atomically, creating parent folders."""
     p = Path(path)
@@ -27,6 +36,7 @@ def atomic_write(path: str | Path, data: str | bytes, encoding: str = "utf-8") -
     except OSError as exc:
         raise OutputError(f"{p.parent}: cannot write here ({exc.strerror or exc})") from None
     try:
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the file normal permissions
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
             fh.flush()
@@ -38,6 +48,18 @@ def atomic_write(path: str | Path, data: str | bytes, encoding: str = "utf-8") -
         if isinstance(exc, OSError):
             raise OutputError(f"{p}: cannot write ({exc.strerror or exc})") from None
         raise
+
+
+def remove_stale_temp_files(folder: str | Path) -> int:
+    """Delete temporary files that a killed run (SIGKILL, power loss) left in ``folder``."""
+    n = 0
+    p = Path(folder)
+    if p.is_dir():
+        for f in p.glob(".*.tmp"):
+            with contextlib.suppress(OSError):
+                f.unlink()
+                n += 1
+    return n
 
 
 def jsonl(rows: Iterable[dict[str, Any]]) -> str:

@@ -74,7 +74,22 @@ def main() -> None:
     args = ap.parse_args()
     sets = load_sets(Path(args.tatoeba), args.tatoeba_n)
     glossary = Glossary.default()
-    rows = []
+    rows: list[dict] = []
+    out = args.out or str(ROOT / f"results/mt_quality_{args.engines.replace(',', '_')}.json")
+    command = "python scripts/bench_translate.py " + " ".join(
+        f"--{k.replace('_', '-')} {v}" for k, v in vars(args).items() if k not in ("out", "tatoeba")
+    )
+
+    def save() -> None:  # after every row: a stopped run keeps what it measured
+        report = {
+            "command": command,
+            "note": "000: hand-aligned held-out pairs of the Xinhua article; tatoeba: first N cmn_Hans pairs. "
+            "Published on the full Tatoeba zho->eng test: opus-mt-zh-en BLEU 36.1 / chrF 0.548, "
+            "NLLB-200-distilled-600M BLEU 35.0 (not comparable one to one: this is a subset).",
+            "rows": rows,
+        }
+        atomic_write(out, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+
     for engine in args.engines.split(","):
         with tempfile.TemporaryDirectory() as tmp:
             cache = TranslationCache(Path(tmp) / "bench.sqlite")
@@ -117,6 +132,7 @@ def main() -> None:
                             ],
                         }
                         rows.append(row)
+                        save()
                         print(
                             f"{engine:12} {set_name:8} {direction} glossary={use_glossary!s:5} "
                             f"BLEU {row['bleu']:5.1f} chrF {row['chrf']:5.1f} terms {hit}/{total} "
@@ -125,16 +141,7 @@ def main() -> None:
                         )
             tr.close()
         rows.append({"engine": engine, "load_seconds": round(load_s, 1)})
-    out = args.out or str(ROOT / f"results/mt_quality_{args.engines.replace(',', '_')}.json")
-    report = {
-        "command": "python scripts/bench_translate.py "
-        + " ".join(f"--{k.replace('_', '-')} {v}" for k, v in vars(args).items() if k not in ("out", "tatoeba")),
-        "note": "000: hand-aligned held-out pairs of the Xinhua article; tatoeba: first N cmn_Hans pairs. "
-        "Published on the full Tatoeba zho->eng test: opus-mt-zh-en BLEU 36.1 / chrF 0.548, "
-        "NLLB-200-distilled-600M BLEU 35.0 (not comparable one to one: this is a subset).",
-        "rows": rows,
-    }
-    atomic_write(out, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    save()
     print(f"-> {out}")
 
 

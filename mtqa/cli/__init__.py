@@ -40,8 +40,16 @@ def _register() -> None:
 _register()
 
 
+def _terminate(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI, turning every user-caused error into one stderr line."""
+    import signal
+
+    # kill (SIGTERM) unwinds like Ctrl-C: temporary files are removed, nothing is half-written.
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         cli.main(args=argv, prog_name="mtqa", standalone_mode=False)
     except click.exceptions.NoArgsIsHelpError as exc:  # pragma: no cover - click >= 8.2

@@ -105,12 +105,13 @@ class Translator(ABC):
         progress: Callable[[int], None] | None = None,
     ) -> list[Translation]:
         """Translate ``texts`` (one result per text, in order) from ``src`` to ``tgt``."""
-        if src == tgt:
-            raise ModelError(f"source and target language are both '{src}'")
+        if tgt not in ("zh", "en") or src not in ("zh", "en", "auto"):
+            raise ModelError(f"unsupported direction {src}->{tgt} (zh, en; 'auto' for mixed sources)")
         results: list[Translation | None] = [None] * len(texts)
         todo: list[tuple[int, Request]] = []
         for i, text in enumerate(texts):
-            terms = tuple(self.glossary.entries_for(text, src, tgt)) if self.glossary is not None else ()
+            term_src = src if src in ("zh", "en") and src != tgt else ("en" if tgt == "zh" else "zh")
+            terms = tuple(self.glossary.entries_for(text, term_src, tgt)) if self.glossary is not None else ()
             if not text.strip():
                 results[i] = Translation(text, text, src, tgt)
                 if progress:

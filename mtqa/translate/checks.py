@@ -9,6 +9,7 @@ from mtqa.segment import HAN
 _HAN_RE = re.compile(f"[{HAN}]")
 _LATIN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 _LETTER_RE = re.compile("[A-Za-z]")
+_BRAND_RE = re.compile(r"^(?:[a-z]+[A-Z]|[A-Z][a-z]+[A-Z])")  # iPhone, YouTube
 
 
 def weighted_length(text: str, letters_per_han: float = 4.0) -> float:
@@ -26,16 +27,21 @@ def check_output(
         return ["empty"]
     if finish == "length":
         flags.append("runaway")
-    if out == source.strip() and weighted_length(source) > 8:
+    if out == source.strip() and weighted_length(source) > 8 and src != tgt:
         flags.append("copied_source")
     if tgt == "en" and _HAN_RE.search(out):
         flags.append("han_in_english")
     if tgt == "zh":
-        src_words = {w.lower() for w in _LATIN_WORD_RE.findall(source)}
+        # Translating, Latin words of the source (names, brands) may stay; repairing a mixed
+        # passage into Chinese (src "auto" or "zh"), the source's English words are the damage.
+        src_words = {w.lower() for w in _LATIN_WORD_RE.findall(source)} if src == "en" else set()
         foreign = [
             w
             for w in _LATIN_WORD_RE.findall(out)
-            if w.lower() not in src_words and not (w.isupper() and len(w) >= 2) and len(w) >= 2
+            if w.lower() not in src_words
+            and not (w.isupper() and len(w) >= 2)
+            and len(w) >= 2
+            and not _BRAND_RE.match(w)
         ]
         if foreign:
             flags.append("latin_in_chinese")
