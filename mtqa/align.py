@@ -106,11 +106,17 @@ class ReferenceIndex:
         refs: list[RefSentence],
         chrf_min: float = 50.0,
         chrf_margin: float = 5.0,
-        cosine_min: float = 0.5,
-        cosine_margin: float = 0.05,
+        cosine_min: float = 0.55,
+        cosine_margin: float = 0.1,
         shortlist: int = 12,
     ):
-        self.refs = refs
+        seen: set[str] = set()
+        self.refs = []
+        for r in refs:  # the same sentence in two documents (003 repeats 000) is one candidate
+            key = _SPACE_RE.sub(" ", r.text)
+            if key not in seen:
+                seen.add(key)
+                self.refs.append(r)
         self.chrf_min, self.chrf_margin = chrf_min, chrf_margin
         self.cosine_min, self.cosine_margin = cosine_min, cosine_margin
         self.shortlist = shortlist

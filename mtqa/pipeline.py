@@ -62,12 +62,41 @@ def build_references(config: Config, ref_paths: list[str] | None, exclude: str |
 
 
 # --- per passage --------------------------------------------------------------------------------
+def pre_edit(p: Passage) -> tuple[str, bool]:
+    """The passage with the sure fixes of its spans applied (deleted repeats, split merges,
+    decoded mojibake, mended numbers), and whether every span had one."""
+    fixes = []
+    last_end = -1
+    for s in sorted(p.spans, key=lambda s: (s.start, s.end)):
+        if s.fix is not None and s.start >= last_end:
+            fixes.append(s)
+            last_end = s.end
+    text = p.text
+    for s in reversed(fixes):
+        a, b = s.start - p.start, s.end - p.start
+        text = text[:a] + s.fix + text[b:]
+    fixed_ids = {id(s) for s in fixes}
+    return text, all(id(s) in fixed_ids for s in p.spans)
+
+
+def source_mode(text: str) -> str:
+    """Plain translation for single-script text (``zh``/``en``), repair (``auto``) for mixed."""
+    han, latin = count_scripts(text)
+    if han == 0:
+        return "en"
+    if latin == 0:
+        return "zh"
+    return AUTO
+
+
 @dataclass
 class PassageResult:
     passage: Passage
     repaired: Translation
     rendering: Translation | None  # None: the passage is already clean text in the reference language
     alignment: Alignment
+    pre_edited: str = ""
+    repair_method: str = "mt"  # "mt", or "rules" when the sure fixes covered every span
     kept_original: bool = False
     before: Scores | None = None
     after: Scores | None = None
@@ -80,7 +109,7 @@ class PassageResult:
 
     @property
     def rendering_text(self) -> str:
-        return self.rendering.text if self.rendering is not None else self.passage.text
+        return self.rendering.text if self.rendering is not None else (self.pre_edited or self.passage.text)
 
     def to_dict(self, doc_id: str) -> dict[str, Any]:
         p, al = self.passage, self.alignment
@@ -94,6 +123,8 @@ class PassageResult:
             "severity": p.severity,
             "lang": p.lang,
             "original": p.text,
+            "pre_edited": self.pre_edited,
+            "repair_method": self.repair_method,
             "repaired": self.repaired_text,
             "repaired_flags": self.repaired.flags,
             "kept_original": self.kept_original,
@@ -126,14 +157,23 @@ def _wrong_script_share(text: str, lang: str) -> float:
     return round((latin if lang == "zh" else 4 * han) / total, 3)
 
 
-def _needs_rendering(p: Passage, ref_lang: str) -> bool:
-    """Only passages already entirely in the reference language with nothing but
-    ``untranslated`` spans can be scored as they are; everything else is re-translated."""
-    return not (
-        language_of(p.text) == ref_lang
-        and _wrong_script_share(p.text, ref_lang) == 0
-        and {s.kind for s in p.spans} == {"untranslated"}
-    )
+def _needs_rendering(p: Passage, pre: str, all_fixed: bool, ref_lang: str) -> bool:
+    """A passage already entirely in the reference language whose spans are all fixed or
+    ``untranslated`` is scored as it is; everything else is re-translated."""
+    clean = all_fixed or all(s.kind == "untranslated" or s.fix is not None for s in p.spans)
+    return not (clean and source_mode(pre) == ref_lang)
+
+
+def _translate_by_mode(translator: Translator, texts: list[str], tgt: str, tick) -> list[Translation]:
+    """Translate texts grouped by their source mode (zh, en or auto), results in input order."""
+    out: list[Translation | None] = [None] * len(texts)
+    groups: dict[str, list[int]] = {}
+    for i, t in enumerate(texts):
+        groups.setdefault(source_mode(t), []).append(i)
+    for mode, idx in groups.items():
+        for i, tr in zip(idx, translator.translate([texts[i] for i in idx], mode, tgt, progress=tick), strict=True):
+            out[i] = tr
+    return [t for t in out if t is not None]
 
 
 # --- per document --------------------------------------------------------------------------------
@@ -225,11 +265,19 @@ class Pipeline:
             if progress:
                 progress(done, total_steps)
 
-        translator = self.translator if passages else None
-        repaired = translator.translate([p.text for p in passages], AUTO, dominant, progress=tick) if translator else []
-        need = [i for i, p in enumerate(passages) if _needs_rendering(p, ref_lang)]
+        edits = [pre_edit(p) for p in passages]
+        by_rules = [i for i, (_, all_fixed) in enumerate(edits) if all_fixed]
+        by_mt = [i for i in range(len(passages)) if i not in by_rules]
+        repaired: dict[int, Translation] = {
+            i: Translation(passages[i].text, edits[i][0], AUTO, dominant) for i in by_rules
+        }
+        tick(len(by_rules))
+        if by_mt:
+            mt = _translate_by_mode(self.translator, [edits[i][0] for i in by_mt], dominant, tick)
+            repaired.update(zip(by_mt, mt, strict=True))
+        need = [i for i, p in enumerate(passages) if _needs_rendering(p, *edits[i], ref_lang)]
         tick(len(passages) - len(need))
-        rendered = translator.translate([passages[i].text for i in need], AUTO, ref_lang, progress=tick) if need else []
+        rendered = _translate_by_mode(self.translator, [edits[i][0] for i in need], ref_lang, tick) if need else []
         renderings: dict[int, Translation] = dict(zip(need, rendered, strict=True))
         timings["translate"] = time.perf_counter() - t
 
@@ -238,7 +286,7 @@ class Pipeline:
         results = []
         for i, p in enumerate(passages):
             al = refs.align(p.text, p.lang)
-            pr = PassageResult(p, repaired[i], renderings.get(i), al)
+            pr = PassageResult(p, repaired[i], renderings.get(i), al, edits[i][0], "rules" if i in by_rules else "mt")
             pr.kept_original = bool(keep_on & set(pr.repaired.flags))
             results.append(pr)
         timings["align"] = time.perf_counter() - t

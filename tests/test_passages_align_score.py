@@ -44,8 +44,8 @@ def test_alignment_same_language_cross_language_and_none():
     assert al.method == "chrf" and "largest trading and investment partner" in al.ref.text
     assert len(al.ref.text) < 150  # the matching clauses, not the whole 380-character sentence
     zh = ReferenceIndex([r for r in refs if r.lang == "en"])
-    al = zh.align("吉方积极支持习近平主席提出的三大全球倡议,愿同中方共同践行。")
-    assert al.method == "embedding" and "three major global initiatives" in al.ref.text
+    al = zh.align("在涉及中国核心利益问题上坚定支持中方立场,坚定奉行一个中国原则,反对一切形式的“台独”。")
+    assert al.method == "embedding" and "one-China principle" in al.ref.text
     al = index.align("The weather in Lisbon was sunny and warm all week long.")
     assert al.ref is None and al.method == "none"
 

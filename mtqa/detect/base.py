@@ -34,11 +34,14 @@ class Span:
     confidence: float
     rule: str
     note: str = ""
+    fix: str | None = None  # a sure replacement for the span, when the rule knows one
 
     def to_dict(self, doc: str) -> dict[str, Any]:
         d = {"doc": doc}
         d.update(asdict(self))
         d["confidence"] = round(self.confidence, 3)
+        if self.fix is None:
+            del d["fix"]
         return d
 
 
@@ -91,7 +94,9 @@ class DocContext:
     def allow_tokens(self) -> frozenset[str]:
         return frozenset(self.det["allow_tokens"])
 
-    def span(self, start: int, end: int, kind: str, confidence: float, rule: str, note: str = "") -> Span:
+    def span(
+        self, start: int, end: int, kind: str, confidence: float, rule: str, note: str = "", fix: str | None = None
+    ) -> Span:
         return Span(
             start,
             end,
@@ -101,6 +106,7 @@ class DocContext:
             max(0.0, min(1.0, confidence)),
             rule,
             note,
+            fix,
         )
 
 

@@ -27,7 +27,7 @@ class RepeatedFragment(Rule):
             if m.group() in allowed or len(set(frag)) == 1:
                 continue
             conf = min(0.95, 0.6 + 0.1 * len(frag))
-            yield ctx.span(m.start() + len(frag), m.end(), self.kind, conf, self.name, f"repeats '{frag}'")
+            yield ctx.span(m.start() + len(frag), m.end(), self.kind, conf, self.name, f"repeats '{frag}'", fix="")
 
 
 @register
@@ -42,7 +42,9 @@ class RestartedClause(Rule):
         # "(?!\\2)": X Y X Y is a plain repeat (repeated-fragment's), not a restart.
         pattern = re.compile(f"([{HAN}]{{2,6}})([{HAN}]{{2,4}})\\1(?!\\2)[^。！？；!?;\\n]{{0,{gap}}}?\\2")
         for m in pattern.finditer(ctx.text):
-            yield ctx.span(m.start(1), m.end(2), self.kind, 0.7, self.name, f"'{m.group(1)}' restarts the clause")
+            yield ctx.span(
+                m.start(1), m.end(2), self.kind, 0.7, self.name, f"'{m.group(1)}' restarts the clause", fix=""
+            )
 
 
 _TAIL_END_RE = re.compile(r"[,.;:!?，。；：！？]")

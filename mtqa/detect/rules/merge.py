@@ -32,7 +32,7 @@ class MergedWords(Rule):
             if split is not None:
                 a, b, score = split
                 conf = min(0.95, 0.5 + 0.1 * score)
-                yield ctx.span(m.start(), m.end(), self.kind, conf, self.name, f"{a} + {b}")
+                yield ctx.span(m.start(), m.end(), self.kind, conf, self.name, f"{a} + {b}", fix=f"{a} {b}")
 
     @staticmethod
     def _split(lex, tok: str, part_zipf: float, max_whole: float) -> tuple[str, str, float] | None:

@@ -70,7 +70,8 @@ class Mojibake(Rule):
         for m in _LATIN_MOJI_RE.finditer(text):
             fixed = undo_cp1252(m.group())
             if fixed is not None:
-                yield ctx.span(m.start(), m.end(), self.kind, 0.95, self.name, f"UTF-8 read as cp1252; means {fixed!r}")
+                note = f"UTF-8 read as cp1252; means {fixed!r}"
+                yield ctx.span(m.start(), m.end(), self.kind, 0.95, self.name, note, fix=fixed)
         yield from self._gbk(ctx)
         yield from self._ftfy(ctx)
 
@@ -89,7 +90,9 @@ class Mojibake(Rule):
                 fixed = undo_gbk(text[h:end])
                 if fixed is not None:
                     note = f"UTF-8 read as GBK; means {fixed!r}"
-                    yield ctx.span(h, end, self.kind, 0.9, self.name, note)
+                    yield ctx.span(
+                        h, end, self.kind, 0.9, self.name, note, fix=fixed if "\ufffd" not in fixed else None
+                    )
                     covered = end
                     break
 
@@ -115,7 +118,7 @@ class Mojibake(Rule):
                     a, b, b_new = _changed_region(line, fixed)
                     if a < b:
                         note = f"ftfy: means {fixed[a:b_new]!r}"
-                        yield ctx.span(pos + a, pos + b, "mojibake", 0.8, "mojibake", note)
+                        yield ctx.span(pos + a, pos + b, "mojibake", 0.8, "mojibake", note, fix=fixed[a:b_new])
 
 
 def _changed_region(old: str, new: str) -> tuple[int, int, int]:

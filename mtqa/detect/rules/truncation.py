@@ -23,6 +23,7 @@ class TruncatedWord(Rule):
 
 
 _DIGITS = HAN_NUMERALS[:10]
+_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
 _SEAM_RE = re.compile(f"[0-9][{_DIGITS}]|[{_DIGITS}][0-9]")
 _DIGIT_RUN_RE = re.compile("[0-9]+")
 
@@ -53,4 +54,5 @@ class TruncatedNumber(Rule):
                 b = run.end() if run else a + 1
                 ok = b - a >= 3 and (a == 0 or text[a - 1] not in HAN_NUMERALS)
             if ok:
-                yield ctx.span(a, b, self.kind, 0.8, self.name, "number cut and finished in Chinese numerals")
+                fix = "".join(str(_VALUE[c]) if c in _VALUE else c for c in text[a:b])
+                yield ctx.span(a, b, self.kind, 0.8, self.name, "number cut and finished in Chinese numerals", fix=fix)
