@@ -56,11 +56,18 @@ def run(args) -> dict:
         ids = torch.randint(100, config.vocab_size - 100, (bs, args.prompt_tokens), device=args.device)
         mask = torch.ones_like(ids)
         mask[:, : args.prompt_tokens // 4] = 0  # a quarter left padding, as in a length-sorted batch
-        kw = dict(attention_mask=mask, max_new_tokens=args.new_tokens, min_new_tokens=args.new_tokens,
-                  do_sample=False, pad_token_id=0, eos_token_id=None)
+        kw = dict(
+            attention_mask=mask,
+            max_new_tokens=args.new_tokens,
+            min_new_tokens=args.new_tokens,
+            do_sample=False,
+            pad_token_id=0,
+            eos_token_id=None,
+        )
         with torch.inference_mode():
-            model.generate(ids[:, :8], attention_mask=mask[:, :8], max_new_tokens=2, do_sample=False,
-                           pad_token_id=0)  # warm-up
+            model.generate(
+                ids[:, :8], attention_mask=mask[:, :8], max_new_tokens=2, do_sample=False, pad_token_id=0
+            )  # warm-up
             if args.device == "cuda":
                 torch.cuda.synchronize()
                 torch.cuda.reset_peak_memory_stats()
@@ -70,20 +77,30 @@ def run(args) -> dict:
                 torch.cuda.synchronize()
             secs = time.perf_counter() - t
         new = (out.shape[1] - ids.shape[1]) * bs
-        row = {"batch_size": bs, "prompt_tokens": args.prompt_tokens, "new_tokens_per_seq": args.new_tokens,
-               "seconds": round(secs, 3), "tokens_per_s": round(new / secs, 1),
-               "seconds_per_sequence": round(secs / bs, 4)}
+        row = {
+            "batch_size": bs,
+            "prompt_tokens": args.prompt_tokens,
+            "new_tokens_per_seq": args.new_tokens,
+            "seconds": round(secs, 3),
+            "tokens_per_s": round(new / secs, 1),
+            "seconds_per_sequence": round(secs / bs, 4),
+        }
         if args.device == "cuda":
             row["peak_gpu_mem_gb"] = round(torch.cuda.max_memory_allocated() / 2**30, 2)
         rows.append(row)
         print(json.dumps(row), flush=True)
     dev = torch.cuda.get_device_name(0) if args.device == "cuda" else platform.processor() or platform.machine()
     return {
-        "command": "python scripts/bench_gpu.py " + " ".join(f"--{k.replace('_', '-')} {v}" for k, v in vars(args).items()
-                                                             if k != "out" and v is not None),
-        "device": dev, "dtype": str(dtype).replace("torch.", ""), "architecture": arch,
-        "layers_used": config.num_hidden_layers, "build_seconds": round(build_s, 2),
-        "torch": torch.__version__, "weights": "random (same architecture as the packaged GGUF)", "rows": rows,
+        "command": "python scripts/bench_gpu.py "
+        + " ".join(f"--{k.replace('_', '-')} {v}" for k, v in vars(args).items() if k != "out" and v is not None),
+        "device": dev,
+        "dtype": str(dtype).replace("torch.", ""),
+        "architecture": arch,
+        "layers_used": config.num_hidden_layers,
+        "build_seconds": round(build_s, 2),
+        "torch": torch.__version__,
+        "weights": "random (same architecture as the packaged GGUF)",
+        "rows": rows,
     }
 
 

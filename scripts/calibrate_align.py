@@ -18,10 +18,10 @@ import numpy as np
 
 from mtqa.align import RETRIEVAL_CHRF, ReferenceIndex, reference_sentences
 from mtqa.detect import Detector
-from mtqa.segment import count_scripts, sentences
 from mtqa.document import load_document
 from mtqa.embed import embed
 from mtqa.io import atomic_write
+from mtqa.segment import count_scripts, sentences
 from mtqa.translate.prompt import parallel_pairs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,22 +75,33 @@ def main() -> None:
         sims = emb @ v
         k = int(sims.argmax())
         w = en_refs[k]
-        rival = max(float(x) for x, r in zip(sims, en_refs, strict=True)
-                    if r.doc != w.doc or r.end <= w.start or w.end <= r.start)
+        rival = max(
+            float(x)
+            for x, r in zip(sims, en_refs, strict=True)
+            if r.doc != w.doc or r.end <= w.start or w.end <= r.start
+        )
         return float(sims[k]), float(sims[k]) - rival
 
     t002 = load_document("002").text
     spans = Detector().detect(t002).spans
-    clean = [t002[a:b] for a, b in sentences(t002)
-             if count_scripts(t002[a:b])[0] >= 10 and count_scripts(t002[a:b])[1] == 0
-             and not any(s.start < b and a < s.end for s in spans)]
+    clean = [
+        t002[a:b]
+        for a, b in sentences(t002)
+        if count_scripts(t002[a:b])[0] >= 10
+        and count_scripts(t002[a:b])[1] == 0
+        and not any(s.start < b and a < s.end for s in spans)
+    ]
     neg = [best(v) for v in embed(clean)]
     pos = [best(v) for v in embed([z for z, _ in pairs])]
     grid = [
-        {"cosine_min": c, "cosine_margin": m,
-         "true_pairs_aligned": f"{sum(x >= c and y >= m for x, y in pos)}/{len(pos)}",
-         "clean_002_sentences_aligned": f"{sum(x >= c and y >= m for x, y in neg)}/{len(neg)}"}
-        for c in (0.5, 0.55, 0.6) for m in (0.05, 0.1)
+        {
+            "cosine_min": c,
+            "cosine_margin": m,
+            "true_pairs_aligned": f"{sum(x >= c and y >= m for x, y in pos)}/{len(pos)}",
+            "clean_002_sentences_aligned": f"{sum(x >= c and y >= m for x, y in neg)}/{len(neg)}",
+        }
+        for c in (0.5, 0.55, 0.6)
+        for m in (0.05, 0.1)
     ]
     report = {
         "command": "python scripts/calibrate_align.py",

@@ -20,8 +20,9 @@ from tests.tiny_models import build_causal
 def mtqa(*args, input=None, env=None, timeout=600):
     e = dict(os.environ)
     e.update(env or {})
-    return subprocess.run([sys.executable, "-m", "mtqa", *args], capture_output=True, text=True, input=input,
-                          env=e, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "mtqa", *args], capture_output=True, text=True, input=input, env=e, timeout=timeout
+    )
 
 
 def test_mixed_line_endings_keep_offsets_and_spans(tmp_path, detector):
@@ -121,9 +122,26 @@ def _setup(tmp_path, n_docs=4):
 def _start(docs, out, tiny, cache):
     env = dict(os.environ, MTQA_CACHE=str(cache))
     return subprocess.Popen(
-        [sys.executable, "-m", "mtqa", "run", str(docs), "--out", str(out), "--engine", "transformers", "--model",
-         str(tiny), "--device", "cpu", "--quiet"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        [
+            sys.executable,
+            "-m",
+            "mtqa",
+            "run",
+            str(docs),
+            "--out",
+            str(out),
+            "--engine",
+            "transformers",
+            "--model",
+            str(tiny),
+            "--device",
+            "cpu",
+            "--quiet",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
 
 
@@ -164,9 +182,26 @@ def test_killed_run_leaves_no_half_file_and_resumes(tmp_path, tiny, sig):
                 json.loads(line)
     stamps = {d: (out / d / "summary.json").stat().st_mtime_ns for d in done}
     r = subprocess.run(
-        [sys.executable, "-m", "mtqa", "run", str(docs), "--out", str(out), "--engine", "transformers", "--model",
-         str(tiny), "--device", "cpu", "--quiet"],
-        capture_output=True, text=True, env=dict(os.environ, MTQA_CACHE=str(cache)), timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "mtqa",
+            "run",
+            str(docs),
+            "--out",
+            str(out),
+            "--engine",
+            "transformers",
+            "--model",
+            str(tiny),
+            "--device",
+            "cpu",
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, MTQA_CACHE=str(cache)),
+        timeout=600,
     )
     assert r.returncode == 0, r.stderr
     assert r.stdout.count("already done") == len(done)

@@ -59,3 +59,28 @@ def test_cli_is_line_aligned_with_the_real_model(tmp_path):
     lines = r.stdout.split("\n")
     assert len(lines) == 4 and lines[1] == "" and lines[3] == ""
     assert HAN.search(lines[0]) and "阿斯塔纳" in lines[2]
+
+
+def test_run_002_end_to_end_with_the_default_engine(tmp_path):
+    """mtqa run 002 with the real model: outputs, repairs, and far fewer spans afterwards."""
+    import json
+
+    cfg = tmp_path / "nocache.yaml"
+    cfg.write_text("translate:\n  cache: false\n", encoding="utf-8")
+    r = subprocess.run(
+        [sys.executable, "-m", "mtqa", "run", "002", "--out", str(tmp_path / "out"), "--config", str(cfg), "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+    assert r.returncode == 0, r.stderr
+    folder = tmp_path / "out" / "002"
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    assert summary["spans"] >= 40 and summary["passages"] >= 15
+    assert summary["remaining_spans"] < 0.2 * summary["spans"]
+    assert summary["model_sha256"].startswith("cc324af0")
+    repaired = (folder / "002.repaired.txt").read_text(encoding="utf-8")
+    assert "通关通关" not in repaired and "documentannouncement" not in repaired
+    assert "Recently, the Chinese ambassador" not in repaired  # English sentences now in Chinese
+    rows = [json.loads(x) for x in (folder / "passages.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert all(row["repaired"] for row in rows)

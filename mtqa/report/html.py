@@ -24,7 +24,7 @@ PRIORITY = ("switch", "truncation", "mojibake", "merge", "duplication", "untrans
 _CLASS_RE = re.compile(r"[^a-z]")
 
 CSS = """
-body{font-family:system-ui,sans-serif;margin:2em;max-width:1200px;color:#222}
+body{font-family:system-ui,"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei","WenQuanYi Zen Hei",sans-serif;margin:2em;max-width:1200px;color:#222}
 h1{font-size:1.4em} h2{font-size:1.15em;margin-top:2em}
 pre.doc{white-space:pre-wrap;font-family:inherit;line-height:1.8;border:1px solid #ddd;padding:1em;background:#fcfcfc}
 mark{border-radius:3px;padding:0 1px;color:inherit}

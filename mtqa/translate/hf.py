@@ -116,7 +116,7 @@ class TransformersTranslator(Translator):
             self.tokenizer = transformers.AutoTokenizer.from_pretrained(source, **load_kw)
             auto = transformers.AutoModelForSeq2SeqLM if self.seq2seq else transformers.AutoModelForCausalLM
             self.model = auto.from_pretrained(source, dtype=self.dtype, **load_kw)
-        except (OSError, ValueError, KeyError, RuntimeError, ImportError) as exc:
+        except Exception as exc:  # any load failure (incl. a refused pickle) is the user's model
             msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise ModelError(f"{spec}: the model failed to load ({msg})") from None
         if self._model_id.startswith("hub:"):
