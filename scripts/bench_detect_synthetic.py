@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from mtqa.detect import KINDS, Detector
-from mtqa.detect.evaluate import Score, accumulate, evaluate
+from mtqa.detect.evaluate import Score, accumulate, evaluate, format_table
 from mtqa.detect.lexicon import get_lexicon
 from mtqa.document import load_document
 from mtqa.io import atomic_write
@@ -329,9 +329,7 @@ def main() -> None:
         "error_examples": errors,
     }
     atomic_write(args.out, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
-    print(f"{'kind':13} {'P':>6} {'R':>6} {'F1':>6} {'pred':>5} {'gold':>5}")
-    for k, v in total.items():
-        print(f"{k:13} {v.precision:6.3f} {v.recall:6.3f} {v.f1:6.3f} {v.n_pred:5d} {v.n_gold:5d}")
+    print(format_table(total))
     print(f"{report['documents']} documents in {elapsed:.1f}s -> {args.out}")
 
 

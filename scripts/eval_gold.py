@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from mtqa.detect import KINDS, Detector
-from mtqa.detect.evaluate import evaluate
+from mtqa.detect.evaluate import evaluate, format_table
 from mtqa.document import load_document
 from mtqa.io import atomic_write
 
@@ -46,9 +46,7 @@ def main() -> None:
         "command": "python scripts/eval_gold.py",
     }
     atomic_write(args.out, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
-    print(f"{'kind':13} {'P':>6} {'R':>6} {'F1':>6} {'pred':>5} {'gold':>5}")
-    for k, v in scores.items():
-        print(f"{k:13} {v.precision:6.3f} {v.recall:6.3f} {v.f1:6.3f} {v.n_pred:5d} {v.n_gold:5d}")
+    print(format_table(scores))
     print(f"missed {len(missed)}, spurious {len(spurious)} -> {args.out}")
 
 

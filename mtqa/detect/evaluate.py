@@ -75,3 +75,11 @@ def accumulate(total: dict[str, Score], part: dict[str, Score]) -> None:
         t.tp_gold += sc.tp_gold
         t.n_gold += sc.n_gold
         t.exact += sc.exact
+
+
+def format_table(scores: dict[str, Score]) -> str:
+    """Per-kind precision, recall and F1 as a plain-text table."""
+    lines = [f"{'kind':13} {'P':>6} {'R':>6} {'F1':>6} {'pred':>5} {'gold':>5}"]
+    for k, v in scores.items():
+        lines.append(f"{k:13} {v.precision:6.3f} {v.recall:6.3f} {v.f1:6.3f} {v.n_pred:5d} {v.n_gold:5d}")
+    return "\n".join(lines)
