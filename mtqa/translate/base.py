@@ -8,6 +8,7 @@ with a stricter instruction for outputs that fail them. What still fails is mark
 
 from __future__ import annotations
 
+import re
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
@@ -15,10 +16,16 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar
 
 from mtqa.errors import ModelError
+from mtqa.segment import HAN
 from mtqa.translate.cache import TranslationCache, cache_key
 from mtqa.translate.checks import check_output, describe
 from mtqa.translate.glossary import Glossary
 from mtqa.translate.prompt import PROMPT_VERSION
+
+# Stretches of the wrong script left in an output: Han in English, English words in Chinese.
+_HAN_STRETCH_RE = re.compile(f"[{HAN}]+(?:[，、·]?[{HAN}]+)*")
+_LATIN_STRETCH_RE = re.compile(r"[A-Za-z][A-Za-z'’\-]*(?:[ ,;:]+[A-Za-z][A-Za-z'’\-]*)*")
+LEFTOVER_FLAGS = {"han_in_english", "latin_in_chinese"}
 
 
 @dataclass(frozen=True)
@@ -166,10 +173,44 @@ class Translator(ABC):
                 first.tokens += out.tokens
                 if len(flags) < len(first.flags):
                     first.text, first.flags = text, flags
+            self._fix_leftovers([results[i] for i in retry_idx if LEFTOVER_FLAGS & set(results[i].flags)])
         elapsed = time.perf_counter() - t0
         for r in results:
             r.seconds = elapsed / len(results)
         return results
+
+    def _fix_leftovers(self, results: list[Translation]) -> None:
+        """Last resort for outputs that still carry the wrong script after the retry: translate
+        each leftover stretch on its own (translation mode) and splice it in; kept only when
+        that leaves fewer failing checks."""
+        jobs: list[tuple[Translation, list[re.Match]]] = []
+        reqs: list[Request] = []
+        for r in results:
+            pattern, src = (_HAN_STRETCH_RE, "zh") if r.tgt == "en" else (_LATIN_STRETCH_RE, "en")
+            found = [m for m in pattern.finditer(r.text) if src == "zh" or not m.group().isupper()]
+            if not found:
+                continue
+            jobs.append((r, found))
+            for m in found:
+                terms = tuple(self.glossary.entries_for(m.group(), src, r.tgt)) if self.glossary is not None else ()
+                reqs.append(Request(m.group(), src, r.tgt, terms))
+        if not reqs:
+            return
+        outs = iter(self.generate(reqs))
+        for r, found in jobs:
+            text = r.text
+            pieces = [(m, _one_line(next(outs).text)) for m in found]
+            for m, new in reversed(pieces):
+                if r.tgt == "en":
+                    left = " " if m.start() > 0 and text[m.start() - 1].isalnum() else ""
+                    right = " " if m.end() < len(text) and text[m.end()].isalnum() else ""
+                    new = f"{left}{new.strip().rstrip('.')}{right}"
+                else:
+                    new = new.strip().rstrip("。")
+                text = text[: m.start()] + new + text[m.end() :]
+            flags = check_output(r.source, text, r.src, r.tgt)
+            if len(flags) < len(r.flags):
+                r.text, r.flags = text, flags
 
 
 def _one_line(text: str) -> str:
