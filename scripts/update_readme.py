@@ -128,8 +128,14 @@ def run_002() -> list[str]:
     ]
     if rob:
         out += [
-            f"Robustness (`{rob['command']}`): {rob['input']}: {rob['wall_seconds']} s, peak RSS "
-            f"{rob['peak_rss_mb']} MB, exit code {rob['exit_code']}.",
+            "Robustness (`"
+            + rob["command"]
+            + "`), `mtqa detect` on single-line files: "
+            + "; ".join(
+                f"{r['input']}: {r['wall_seconds']} s, {r['spans']} spans, peak RSS {r['peak_rss_mb']} MB"
+                for r in rob["rows"]
+            )
+            + ".",
             "",
         ]
     return out
