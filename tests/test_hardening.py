@@ -119,25 +119,29 @@ def _setup(tmp_path, n_docs=4):
     return docs
 
 
+def _run_cmd(docs, out, tiny):
+    return [
+        sys.executable,
+        "-m",
+        "mtqa",
+        "run",
+        str(docs),
+        "--out",
+        str(out),
+        "--engine",
+        "transformers",
+        "--model",
+        str(tiny),
+        "--device",
+        "cpu",
+        "--quiet",
+    ]
+
+
 def _start(docs, out, tiny, cache):
     env = dict(os.environ, MTQA_CACHE=str(cache))
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "mtqa",
-            "run",
-            str(docs),
-            "--out",
-            str(out),
-            "--engine",
-            "transformers",
-            "--model",
-            str(tiny),
-            "--device",
-            "cpu",
-            "--quiet",
-        ],
+        _run_cmd(docs, out, tiny),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -182,22 +186,7 @@ def test_killed_run_leaves_no_half_file_and_resumes(tmp_path, tiny, sig):
                 json.loads(line)
     stamps = {d: (out / d / "summary.json").stat().st_mtime_ns for d in done}
     r = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mtqa",
-            "run",
-            str(docs),
-            "--out",
-            str(out),
-            "--engine",
-            "transformers",
-            "--model",
-            str(tiny),
-            "--device",
-            "cpu",
-            "--quiet",
-        ],
+        _run_cmd(docs, out, tiny),
         capture_output=True,
         text=True,
         env=dict(os.environ, MTQA_CACHE=str(cache)),
