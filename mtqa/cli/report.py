@@ -11,13 +11,14 @@ from pathlib import Path
 
 import click
 
+from mtqa.document import read_text_file
 from mtqa.errors import InputError
 from mtqa.io import atomic_write, jsonl
 
 
 def _read_jsonl(path: Path) -> list[dict]:
     rows = []
-    text, _ = __import__("mtqa.document", fromlist=["read_text_file"]).read_text_file(path)
+    text, _ = read_text_file(path)
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue

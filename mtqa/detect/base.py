@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 from mtqa.config import Config
 from mtqa.errors import ConfigError
-from mtqa.segment import count_scripts, sentences
+from mtqa.segment import count_scripts
 
 KINDS = ("switch", "truncation", "merge", "duplication", "untranslated", "mojibake")
 SEVERITIES = ("minor", "major", "critical")
@@ -85,10 +85,6 @@ class DocContext:
         from mtqa.detect.junctions import find_junctions
 
         return find_junctions(self)
-
-    @cached_property
-    def sentence_bounds(self) -> list[tuple[int, int]]:
-        return sentences(self.text)
 
     @cached_property
     def allow_tokens(self) -> frozenset[str]:

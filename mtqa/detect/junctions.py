@@ -24,9 +24,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mtqa.segment import CJK_PUNCT, HAN
+from mtqa.segment import CJK_PUNCT, HAN, HAN_RE
 
-_HAN_RE = re.compile(f"[{HAN}]")
 _GLUE_LEFT = f"{HAN}{CJK_PUNCT}"
 # Candidate boundaries: a Latin letter right after Han / CJK punctuation / a closing quote,
 # or right before Han or before digits that run into Han ("countr1992年"). Plain character
@@ -102,9 +101,9 @@ def _glued_left(text: str, a: int) -> bool:
     if a == 0:
         return False
     prev = text[a - 1]
-    if _HAN_RE.match(prev) or prev in "。，、；：！？（）《》「」『』【】〔〕…":
+    if HAN_RE.match(prev) or prev in "。，、；：！？（）《》「」『』【】〔〕…":
         return True
-    return prev in "”’」』》" and a >= 2 and bool(_HAN_RE.match(text[a - 2]))
+    return prev in "”’」』》" and a >= 2 and bool(HAN_RE.match(text[a - 2]))
 
 
 def _glued_right(text: str, b: int) -> tuple[bool, bool]:
@@ -112,13 +111,13 @@ def _glued_right(text: str, b: int) -> tuple[bool, bool]:
     if b >= len(text):
         return False, False
     nxt = text[b]
-    if _HAN_RE.match(nxt):
+    if HAN_RE.match(nxt):
         return True, False
     if nxt.isdigit():
         j = b
         while j < len(text) and text[j].isdigit():
             j += 1
-        return False, j < len(text) and bool(_HAN_RE.match(text[j]))
+        return False, j < len(text) and bool(HAN_RE.match(text[j]))
     return False, False
 
 
@@ -175,7 +174,7 @@ def _classify(ctx, text: str, a: int, b: int) -> Junction:
         return result(None, note="word before number")
     if fragment and not capital:
         return result("mid-word-switch", 0.75, "word fragment glued to Han")
-    han_left = a > 0 and bool(_HAN_RE.match(text[a - 1]))
+    han_left = a > 0 and bool(HAN_RE.match(text[a - 1]))
     if words >= rules["clause-switch"]["min_words"] and (han_left or right_han) and not (left and right):
         return result("clause-switch", 0.7, "English clause glued to Han")
     return result(None, note="word with clear boundary")

@@ -53,7 +53,6 @@ SUFFIXES = (
     "ise",
     "ity",
     "ization",
-    "ist",
     "ally",
     "wise",
     "like",

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-from mtqa.segment import HAN
+from mtqa.segment import HAN_RE
 
-_HAN_RE = re.compile(f"[{HAN}]")
 _LATIN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 _LETTER_RE = re.compile("[A-Za-z]")
 _BRAND_RE = re.compile(r"^(?:[a-z]+[A-Z]|[A-Z][a-z]+[A-Z])")  # iPhone, YouTube
@@ -14,7 +13,7 @@ _BRAND_RE = re.compile(r"^(?:[a-z]+[A-Z]|[A-Z][a-z]+[A-Z])")  # iPhone, YouTube
 
 def weighted_length(text: str, letters_per_han: float = 4.0) -> float:
     """Length in Latin-letter units: a Han character counts ``letters_per_han`` letters."""
-    return len(_LETTER_RE.findall(text)) + letters_per_han * len(_HAN_RE.findall(text))
+    return len(_LETTER_RE.findall(text)) + letters_per_han * len(HAN_RE.findall(text))
 
 
 def check_output(
@@ -29,7 +28,7 @@ def check_output(
         flags.append("runaway")
     if out == source.strip() and weighted_length(source) > 8 and src != tgt:
         flags.append("copied_source")
-    if tgt == "en" and _HAN_RE.search(out):
+    if tgt == "en" and HAN_RE.search(out):
         flags.append("han_in_english")
     if tgt == "zh":
         # Translating, Latin words of the source (names, brands) may stay; repairing a mixed

@@ -13,14 +13,13 @@ PyTorch pickle with ``torch.load(weights_only=True)``, so no user file is unpick
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from mtqa.errors import ModelError
 from mtqa.translate.base import Generated, Request, Translator, register_engine
-from mtqa.translate.models import ALIASES, PACKAGED, file_sha256, resolve_gguf
+from mtqa.translate.models import ALIASES, PACKAGED, resolve_gguf
 from mtqa.translate.prompt import build_messages
 
 NLLB_CODES = {"zh": "zho_Hans", "en": "eng_Latn"}
@@ -222,14 +221,3 @@ class TransformersTranslator(Translator):
         self.model = None
         if self.device == "cuda":
             self.torch.cuda.empty_cache()
-
-
-def describe_model_dir(path: Path) -> dict[str, Any]:
-    """config.json of a model folder, for reports."""
-    try:
-        return json.loads((path / "config.json").read_text())
-    except (OSError, ValueError):
-        return {}
-
-
-__all__ = ["TransformersTranslator", "dir_fingerprint", "file_sha256", "token_batches"]

@@ -6,9 +6,7 @@ import re
 from collections.abc import Iterator
 
 from mtqa.detect.base import DocContext, Rule, Span, register
-from mtqa.segment import HAN
-
-_HAN_RE = re.compile(f"[{HAN}]")
+from mtqa.segment import HAN, HAN_RE
 
 
 @register
@@ -68,7 +66,7 @@ class TranslatedTail(Rule):
         max_words = self.params["max_words"]
         cands = []
         for j in ctx.junctions:
-            if not (j.left_glued and not j.right_glued and j.words >= 2 and _HAN_RE.match(text[j.start - 1])):
+            if not (j.left_glued and not j.right_glued and j.words >= 2 and HAN_RE.match(text[j.start - 1])):
                 continue
             stop = _TAIL_END_RE.search(text, j.start, j.phrase_end)
             end = stop.start() if stop and len(text[j.start : stop.start()].split()) >= 2 else j.phrase_end

@@ -7,13 +7,12 @@ import re
 from collections.abc import Iterator
 
 from mtqa.detect.base import DocContext, Rule, Span, register
-from mtqa.segment import HAN
+from mtqa.segment import HAN_RE
 
 # UTF-8 read as cp1252/latin-1: a lead byte shown as Â..ô followed by continuation bytes
 # shown as cp1252 punctuation or Latin-1 symbols ("â€™", "Ã©", "â–\xa0").
 _CONT = "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
 _LATIN_MOJI_RE = re.compile(f"(?:[\u00c2-\u00f4][{_CONT}]{{1,3}})+")
-_HAN_RE = re.compile(f"[{HAN}]")
 _LATIN1_RE = re.compile("[\u0080-\u00ff]")
 
 
@@ -53,7 +52,7 @@ def undo_gbk(s: str) -> str | None:
     Lost bytes (U+FFFD in the mojibake) are tolerated: real GBK mojibake usually has some.
     """
     fixed = s.encode("gbk", errors="replace").decode("utf-8", errors="replace")
-    good = len(_HAN_RE.findall(fixed))
+    good = len(HAN_RE.findall(fixed))
     bad = fixed.count("\ufffd") + fixed.count("?")
     return fixed if good >= 2 and good >= 2 * bad and fixed != s else None
 

@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from mtqa.detect.base import DocContext, Rule, Span, register
-from mtqa.segment import HAN
-
-_HAN_RE = re.compile(f"[{HAN}]")
+from mtqa.segment import HAN_RE
 
 
 def junction_window(text: str, start: int, end: int, left: bool, right: bool, window: int) -> tuple[int, int]:
     """Extend ``[start, end)`` by up to ``window`` Han characters on each glued side."""
     a, b = start, end
     if left:
-        while a > 0 and start - a < window and _HAN_RE.match(text[a - 1]):
+        while a > 0 and start - a < window and HAN_RE.match(text[a - 1]):
             a -= 1
         if a == start and start > 0:  # glued to punctuation: include that character
             a -= 1
     if right:
-        while b < len(text) and b - end < window and _HAN_RE.match(text[b]):
+        while b < len(text) and b - end < window and HAN_RE.match(text[b]):
             b += 1
     return a, b
 

@@ -6,10 +6,9 @@ import re
 from collections.abc import Iterator
 
 from mtqa.detect.base import DocContext, Rule, Span, register
-from mtqa.segment import CJK_PUNCT, HAN, sentences
+from mtqa.segment import CJK_PUNCT, HAN, HAN_RE, sentences
 
 _WORD_RE = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
-_HAN_RE = re.compile(f"[{HAN}]")
 # Stretches with no Han, no CJK punctuation and no line break, starting with a letter.
 _LATIN_STRETCH_RE = re.compile(f"[A-Za-z][^\\n{HAN}{CJK_PUNCT}]*")
 # Stretches of Han text (with CJK punctuation and digits), for Chinese in English text.
@@ -67,7 +66,7 @@ class UntranslatedSentence(Rule):
         min_han = self.params["min_han"]
         for m in _HAN_STRETCH_RE.finditer(text):
             for a, b in sentences(text, m.start(), m.end()):
-                n = len(_HAN_RE.findall(text, a, b))
+                n = len(HAN_RE.findall(text, a, b))
                 if n < min_han or _quoted(text, a, b):
                     continue
                 conf = min(0.99, 0.6 + 0.03 * n)
