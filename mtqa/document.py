@@ -17,6 +17,9 @@ from pathlib import Path
 from mtqa.errors import InputError
 
 CORPUS_PACKAGE = "mtqa.corpus"
+# Embedded documents that are not clean sources (mtqa/corpus/README.md: 002 is the garbled
+# document to check), so never default references.
+GARBLED_IDS = frozenset({"002"})
 _ID_RE = re.compile(r"^\d{3}$")
 # C0 controls other than tab, newline, vertical tab, form feed and carriage return.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")

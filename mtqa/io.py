@@ -9,12 +9,21 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from mtqa.errors import OutputError
+
+_SAFE_RE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_name(doc_id: str) -> str:
+    """A folder name from a document id that cannot leave the output folder."""
+    name = _SAFE_RE.sub("_", doc_id).strip("._") or "doc"
+    return name[:80]
 
 
 def _umask() -> int:

@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 
 from mtqa.detect import Span
 from mtqa.detect.base import SEVERITIES
-from mtqa.score import language_of
-from mtqa.segment import sentences
+from mtqa.segment import language_of, sentences
 
 _CLAUSE_END_RE = re.compile(r"[，,、；;：:]")
 
@@ -82,3 +81,26 @@ def group_passages(text: str, spans: list[Span], max_sentence: int = 160, max_ch
                 continue
         groups.append([a, b, [span]])
     return [Passage(i + 1, a, b, text[a:b], sp) for i, (a, b, sp) in enumerate(groups)]
+
+
+def absorb_spacing(text: str, passages: list[Passage], target: str) -> None:
+    """In a Chinese document, the spaces that separate an English passage from the Chinese
+    around it belong to the passage (its Chinese repair takes none): extend it over them."""
+    if target != "zh":
+        return
+    prev_end = 0
+    for k, p in enumerate(passages):
+        a, b = p.start, p.end
+        nxt = passages[k + 1].start if k + 1 < len(passages) else len(text)
+        while a > prev_end and text[a - 1] == " ":
+            a -= 1
+        while b < nxt and text[b] == " ":
+            b += 1
+        left_cjk = a == 0 or text[a - 1] in "\n" or not text[a - 1].isascii()
+        right_cjk = b == len(text) or text[b] == "\n" or not text[b].isascii()
+        if p.text[:1].isascii() and a < p.start and left_cjk:
+            p.start = a
+        if p.text[-1:].isascii() and b > p.end and right_cjk:
+            p.end = b
+        p.text = text[p.start : p.end]
+        prev_end = p.end

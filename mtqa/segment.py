@@ -84,3 +84,9 @@ def _push(text: str, a: int, b: int, out: list[tuple[int, int]]) -> None:
 def count_scripts(text: str) -> tuple[int, int]:
     """Number of Han characters and of Latin letters in ``text``."""
     return sum(map(len, _HAN_RUN_RE.findall(text))), sum(map(len, _LATIN_RUN_RE.findall(text)))
+
+
+def language_of(text: str) -> str:
+    """``zh`` when Han characters outweigh Latin letters (4 letters to a character), else ``en``."""
+    han, latin = count_scripts(text)
+    return "zh" if han * 4 >= latin and han > 0 else "en"

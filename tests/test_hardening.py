@@ -111,6 +111,8 @@ def tiny(tmp_path_factory):
 
 
 def _setup(tmp_path, n_docs=4):
+    # the tiny model writes noise up to its token budget: keep that budget small (speed only)
+    (tmp_path / "fast.yaml").write_text("translate:\n  max_tokens: 24\n  retry: false\n", encoding="utf-8")
     docs = tmp_path / "docs"
     docs.mkdir()
     text = load_document("002").text
@@ -134,6 +136,8 @@ def _run_cmd(docs, out, tiny):
         str(tiny),
         "--device",
         "cpu",
+        "--config",
+        str(docs.parent / "fast.yaml"),
         "--quiet",
     ]
 

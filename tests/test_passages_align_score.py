@@ -1,4 +1,4 @@
-"""Passage grouping, alignment to references, and sacrebleu scoring."""
+"""Passage grouping and sacrebleu scoring (alignment to references: tests/test_align.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import sys
 import pytest
 from sacrebleu.metrics import BLEU, CHRF, TER
 
-from mtqa.align import ReferenceIndex, reference_sentences
 from mtqa.document import load_document
 from mtqa.passages import group_passages
 from mtqa.score import corpus_scores, language_of, score_files, sentence_scores, signatures
@@ -35,28 +34,6 @@ def test_long_sentence_shrinks_to_the_clause_of_a_local_glitch(detector):
     text = "中方表示欢迎。" + long + "共同提高中吉三大口岸通关通关效率,构建更高水平的互联互通格局。"
     passages = group_passages(text, detector.detect(text).spans)
     assert [p.text for p in passages] == ["共同提高中吉三大口岸通关通关效率,"]
-
-
-def test_alignment_same_language_cross_language_and_none():
-    refs = reference_sentences("000", load_document("000").text, windows=True)
-    index = ReferenceIndex(refs)
-    al = index.align("China has been Kyrgyzstan's largest trading and investment partner, Japarov said.")
-    assert al.method == "chrf" and "largest trading and investment partner" in al.ref.text
-    assert len(al.ref.text) < 150  # the matching clauses, not the whole 380-character sentence
-    zh = ReferenceIndex([r for r in refs if r.lang == "en"])
-    al = zh.align("在涉及中国核心利益问题上坚定支持中方立场,坚定奉行一个中国原则,反对一切形式的“台独”。")
-    assert al.method == "embedding" and "one-China principle" in al.ref.text
-    al = index.align("The weather in Lisbon was sunny and warm all week long.")
-    assert al.ref is None and al.method == "none"
-
-
-def test_reference_sentences_skip_short_and_duplicate_lines():
-    refs = reference_sentences(
-        "x",
-        "Short.\nA sentence that is long enough here.\nA sentence that is long enough here.\n好。\n中吉合作大有可为。",
-    )
-    assert [r.text for r in refs] == ["A sentence that is long enough here.", "中吉合作大有可为。"]
-    assert [r.lang for r in refs] == ["en", "zh"]
 
 
 def test_scores_match_sacrebleu_with_the_right_tokenizers():

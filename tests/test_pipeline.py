@@ -20,6 +20,9 @@ GARBLED = (
     "完成t他的“钢铁丝绸之路”将使吉尔吉斯斯坦成为连接东西方的战略通道。"
     "共同提高中吉三大口岸通关通关效率，推动两国互利合作。\n"
     "China has remained Kyrgyzstan's largest trading partner and source of investment for many years.\n"
+    # a sentence of the clean reference 000 left in English: reaches 000's Chinese through the bitext
+    "吉方高度重视发展对华关系。Japarov said the Kyrgyz side actively supports the three major global initiatives "
+    "proposed by President Xi and is ready to work with China to jointly implement them.\n"
     "After the two countr1992年建交，双方彻底解决了历史遗留的边界问题。\n"
 )
 
@@ -80,23 +83,37 @@ def test_run_writes_every_output(finished):
 
 
 def test_outputs_follow_their_contracts(finished):
+    from mtqa.record import DocumentSummary, PassageRecord
+
     _root, doc, folder, *_ = finished
     text = doc.read_text(encoding="utf-8")
     spans = [json.loads(x) for x in (folder / "spans.jsonl").read_text(encoding="utf-8").splitlines()]
     assert spans and all(text[s["start"] : s["end"]] == s["text"] for s in spans)
     assert {"switch", "duplication", "untranslated", "truncation"} <= {s["kind"] for s in spans}
-    passages = [json.loads(x) for x in (folder / "passages.jsonl").read_text(encoding="utf-8").splitlines()]
+    lines = (folder / "passages.jsonl").read_text(encoding="utf-8").splitlines()
+    passages = [PassageRecord.from_json(json.loads(x)) for x in lines]
     for p in passages:
-        assert text[p["start"] : p["end"]] == p["original"]
-        assert {"repaired", "rendering", "ref_doc", "ref_text", "scores_before", "scores_after", "signals"} <= p.keys()
+        assert text[p.start : p.end] == p.original
+        assert p.target_lang == "zh" and p.candidates and p.repair_reason
+        assert p.repair_method in {c.method for c in p.candidates}
+        assert p.qe_before is not None and p.qe_after is not None  # every row, with a reference or not
+        # scored only against a reference in the document's dominant language
+        assert (p.reference is not None and p.reference.lang == "zh") == (p.after is not None)
+        assert p.reference is not None or p.no_reference
+    memory = [p for p in passages if p.original.startswith("Japarov said")]
+    assert memory and memory[0].reference.via == "bitext" and memory[0].reference.doc == "000"
+    assert memory[0].before.chrf < 15  # English against its Chinese counterpart scores near 0, as it should
     sheet = list(csv.DictReader(io.StringIO((folder / "sheet.csv").read_text(encoding="utf-8-sig"))))
     assert tuple(sheet[0].keys()) == COLUMNS and len(sheet) == len(passages)
-    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    assert summary["passages"] == len(passages) and summary["spans"] == len(spans)
-    assert summary["dominant_language"] == "zh" and summary["engine"] == "transformers"
-    assert summary["spans_per_kind"]["duplication"] >= 1
-    for _lang, c in summary["corpus_scores"].items():
-        assert set(c["signatures"]) == {"bleu", "chrf", "ter"} and c["passages"] >= 1
+    assert all(row["qe_before"] and row["qe_after"] for row in sheet)
+    summary = DocumentSummary.read(folder / "summary.json")
+    assert summary.passages == len(passages) and summary.spans == len(spans)
+    assert summary.dominant_language == "zh" and summary.engine == "transformers"
+    assert summary.spans_per_kind["duplication"] >= 1
+    assert summary.scored == sum(p.after is not None for p in passages) >= 1
+    for c in summary.corpus_scores:
+        assert c.lang == "zh" and set(c.signatures) == {"bleu", "chrf", "ter"} and c.passages >= 1
+    assert summary.qe_before is not None and summary.qe_after is not None
 
 
 def test_repaired_document_is_byte_identical_outside_passages(finished):
@@ -128,10 +145,10 @@ def test_report_rebuild_uses_edited_translations(finished, tmp_path):
     copy = tmp_path / "copy"
     shutil.copytree(folder, copy)
     rows = [json.loads(x) for x in (copy / "passages.jsonl").read_text(encoding="utf-8").splitlines()]
-    aligned = [r for r in rows if r["ref_text"]]
-    for r in rows:
-        r["rendering"] = r["ref_text"] or r["rendering"]
-        r["repaired"] = r["ref_text"] if r["ref_lang"] == "zh" and r["ref_text"] else r["repaired"]
+    scored = [r for r in rows if r["reference"]]
+    assert scored
+    for r in scored:
+        r["repaired"] = r["reference"]["text"]  # a user pastes the clean text as the repair
     (copy / "passages.jsonl").write_text(
         "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
     )
@@ -139,19 +156,24 @@ def test_report_rebuild_uses_edited_translations(finished, tmp_path):
     assert r.returncode == 0, r.stderr
     rebuilt = [json.loads(x) for x in (copy / "passages.jsonl").read_text(encoding="utf-8").splitlines()]
     for row in rebuilt:
-        if row["ref_text"]:
-            assert row["scores_after"]["chrf"] == 100.0
-    assert len(aligned) == sum(1 for row in rebuilt if row["scores_after"])
+        if row["reference"]:
+            assert row["after"]["chrf"] == 100.0
+    summary = json.loads((copy / "summary.json").read_text(encoding="utf-8"))
+    assert summary["chrf_after"] == 100.0 and summary["scored"] == len(scored)
     (copy / "passages.jsonl").write_text("{not json\n", encoding="utf-8")
     r = subprocess.run([sys.executable, "-m", "mtqa", "report", str(copy)], capture_output=True, text=True)
     assert r.returncode == 3 and "line 1 is not valid JSON" in r.stderr and "Traceback" not in r.stderr
+    (copy / "passages.jsonl").write_text('{"doc": "x"}\n', encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "mtqa", "report", str(copy)], capture_output=True, text=True)
+    assert r.returncode == 3 and "missing field" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_doc_ids_cannot_escape_the_output_folder():
-    from mtqa.pipeline import safe_name
+    from mtqa.io import safe_name
 
     assert safe_name("../../etc/passwd") == "etc_passwd"
     assert safe_name("..") == "doc" and "/" not in safe_name("a/b\\c")
+    assert safe_name("报告 1") == "1" and len(safe_name("x" * 200)) == 80
 
 
 @pytest.mark.parametrize(

@@ -51,6 +51,22 @@ PIECES = [
     "-",
     "$",
     "%",
+    "coop",
+    "Kyrgyz",
+    "方",
+    "Organizationand",
+    "KyrgyzPresident",
+    "each other ",
+    "nese",
+    "railwa.",
+    " (习近平)",
+    "（",
+    "）",
+    "x86",
+    "3nm",
+    "鍚堜綔",
+    "вЂ™",
+    "·",
 ]
 mixed_text = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=5)), max_size=60).map("".join)
 
@@ -62,6 +78,11 @@ def _check(text: str) -> None:
         assert text[s.start : s.end] == s.text
         assert s.kind in KINDS
         assert 0.0 <= s.confidence <= 1.0
+    # score() and detect() agree: every accepted candidate is a span of its rule
+    accepted = {(c.rule, c.candidate.start, c.candidate.end) for c in _DETECTOR.score(text) if c.accepted}
+    assert {(s.rule, s.start, s.end) for s in det.spans} <= accepted
+    for c in _DETECTOR.score(text):
+        assert all(isinstance(v, float) for v in c.candidate.evidence.values()), c
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -84,3 +84,8 @@ def test_run_002_end_to_end_with_the_default_engine(tmp_path):
     assert "Recently, the Chinese ambassador" not in repaired  # English sentences now in Chinese
     rows = [json.loads(x) for x in (folder / "passages.jsonl").read_text(encoding="utf-8").splitlines()]
     assert all(row["repaired"] for row in rows)
+    # no passage is scored against a reference in another language than the document's
+    assert all(row["reference"] is None or row["reference"]["lang"] == "zh" for row in rows if row["after"])
+    # reference-free QE on every row, and higher after repair on average
+    assert all(row["qe_before"] and row["qe_after"] for row in rows)
+    assert summary["qe_after"] > summary["qe_before"]

@@ -1,7 +1,7 @@
-"""``mtqa report``: rebuild sheet.csv, summary scores and report.html from a run's JSONL files.
+"""``mtqa report``: rebuild sheet.csv, the summary's scores and report.html from a run's JSONL.
 
-For users who bring their own translations: edit ``repaired`` / ``rendering`` in
-passages.jsonl, then rebuild; the scores are computed again from the edited text.
+For users who bring their own translations: edit ``repaired`` in passages.jsonl, then rebuild;
+the scores are computed again from the edited text by the same function ``mtqa run`` uses.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import click
 
 from mtqa.document import read_text_file
 from mtqa.errors import InputError
-from mtqa.io import atomic_write, jsonl
+from mtqa.record import DocumentSummary, PassageRecord
 
 
 def _read_jsonl(path: Path) -> list[dict]:
@@ -32,10 +32,10 @@ def _read_jsonl(path: Path) -> list[dict]:
     return rows
 
 
-def rebuild(folder: Path) -> dict:
-    from mtqa.report.html import render_html
-    from mtqa.report.sheet import sheet_csv
-    from mtqa.score import corpus_scores, sentence_scores, signatures
+def rebuild(folder: Path) -> DocumentSummary:
+    """Re-score the passages of one document folder and rewrite its views."""
+    from mtqa.report.summary import fill_scores, write_views
+    from mtqa.score import score_passages
 
     needed = ("source.txt", "spans.jsonl", "passages.jsonl", "summary.json")
     missing = [n for n in needed if not (folder / n).is_file()]
@@ -43,50 +43,22 @@ def rebuild(folder: Path) -> dict:
         raise InputError(f"{folder}: not an mtqa run folder (missing {', '.join(missing)})")
     text = (folder / "source.txt").read_text(encoding="utf-8")
     spans = _read_jsonl(folder / "spans.jsonl")
-    passages = _read_jsonl(folder / "passages.jsonl")
-    try:
-        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    except ValueError as exc:
-        raise InputError(f"{folder / 'summary.json'}: not valid JSON ({exc})") from None
-    dominant = summary.get("dominant_language")
-    by_lang: dict[str, list[tuple[str, str, str]]] = {}
-    for p in passages:
-        for key in ("passage_id", "start", "end", "kinds", "severity", "original", "repaired", "rendering"):
-            if key not in p:
-                raise InputError(f"{folder / 'passages.jsonl'}: passage without '{key}'")
-        ref, lang = p.get("ref_text"), p.get("ref_lang")
-        if not ref or lang not in ("zh", "en"):
-            p["scores_before"] = p["scores_after"] = None
-            continue
-        after = p["repaired"] if lang == dominant else p["rendering"]
-        p["scored_text"] = after
-        p["scores_before"] = sentence_scores(p["original"], ref, lang).as_dict()
-        p["scores_after"] = sentence_scores(after, ref, lang).as_dict()
-        by_lang.setdefault(lang, []).append((p["original"], after, ref))
-    summary["corpus_scores"] = {
-        lang: {
-            "passages": len(rows),
-            "before": corpus_scores([r[0] for r in rows], [r[2] for r in rows], lang).as_dict(),
-            "after": corpus_scores([r[1] for r in rows], [r[2] for r in rows], lang).as_dict(),
-            "signatures": signatures(lang),
-        }
-        for lang, rows in sorted(by_lang.items())
-    }
-    aligned = [p for p in passages if p.get("scores_after")]
-    if aligned:
-        summary["mean_chrf_before"] = round(sum(p["scores_before"]["chrf"] for p in aligned) / len(aligned), 2)
-        summary["mean_chrf_after"] = round(sum(p["scores_after"]["chrf"] for p in aligned) / len(aligned), 2)
-    atomic_write(folder / "passages.jsonl", jsonl(passages))
-    atomic_write(folder / "sheet.csv", sheet_csv(passages))
-    atomic_write(folder / "report.html", render_html(text, spans, passages, summary))
-    atomic_write(folder / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+    where = str(folder / "passages.jsonl")
+    records = [
+        PassageRecord.from_json(row, f"{where} line {n}")
+        for n, row in enumerate(_read_jsonl(folder / "passages.jsonl"), 1)
+    ]
+    summary = DocumentSummary.read(folder / "summary.json")
+    fill_scores(summary, records, score_passages(records))
+    write_views(folder, text, spans, records, summary)
     return summary
 
 
 @click.command("report")
 @click.argument("folder", type=click.Path(file_okay=False), default="mtqa-out")
 def command(folder: str) -> None:
-    """Rebuild sheet.csv and report.html of FOLDER (a run folder or one document's folder)."""
+    """Rebuild sheet.csv, scores and report.html of FOLDER (a run folder or one document's folder),
+    and a run folder's index.csv / index.html."""
     root = Path(folder)
     if not root.is_dir():
         raise InputError(f"{folder}: no such folder")
@@ -99,4 +71,9 @@ def command(folder: str) -> None:
         raise InputError(f"{folder}: holds no mtqa results (no passages.jsonl)")
     for t in targets:
         s = rebuild(t)
-        click.echo(f"{s.get('doc')}: rebuilt {t / 'report.html'} and sheet.csv")
+        click.echo(f"{s.doc}: rebuilt {t / 'report.html'} and sheet.csv")
+    if targets != [root]:  # a run folder: its corpus index sums up the rebuilt documents
+        from mtqa.report.index import write_index
+
+        write_index(root)
+        click.echo(f"rebuilt {root / 'index.csv'} and index.html")

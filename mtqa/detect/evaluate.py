@@ -83,3 +83,71 @@ def format_table(scores: dict[str, Score]) -> str:
     for k, v in scores.items():
         lines.append(f"{k:13} {v.precision:6.3f} {v.recall:6.3f} {v.f1:6.3f} {v.n_pred:5d} {v.n_gold:5d}")
     return "\n".join(lines)
+
+
+# --- Gold files of protocol 1 (tests/data/README.md): damage rows, trap rows, kinds the
+# detector does not emit (semantic, other). -------------------------------------------------
+
+DAMAGE_EXCLUDED = ("trap",)
+
+
+def _hits(span: Spanlike, others: Iterable[Spanlike]) -> bool:
+    return any(_overlap(span, o) for o in others)
+
+
+def gold_report(
+    pred: list[Spanlike],
+    gold: list[dict],
+    emitted_kinds: Iterable[str] = ("switch", "truncation", "merge", "duplication", "untranslated", "mojibake"),
+) -> dict:
+    """Scores of predicted spans against one protocol-1 gold file (partial-overlap matching).
+
+    * corruption recall: gold damage rows (every kind but ``trap``; ``semantic`` only when the
+      detector emits that kind) overlapped by any predicted span of any kind;
+    * precision: predicted spans overlapping any gold damage row (``semantic`` included, since
+      a span on a real if semantic damage is not a false alarm);
+    * per kind: recall by a same-kind prediction and by any prediction;
+    * untranslated recall: strict (a predicted ``untranslated``) and lax (any kind);
+    * traps flagged: trap rows overlapped by any predicted span.
+    """
+    emitted = set(emitted_kinds)
+    rows = [(int(g["start"]), int(g["end"]), str(g["kind"])) for g in gold]
+    damage = [r for r in rows if r[2] not in DAMAGE_EXCLUDED]
+    counted = [r for r in damage if r[2] != "semantic" or "semantic" in emitted]
+    traps = [r for r in rows if r[2] == "trap"]
+    found = [r for r in counted if _hits(r, pred)]
+    correct = [p for p in pred if _hits(p, damage)]
+    per_kind = {}
+    for kind in sorted({r[2] for r in damage}):
+        g = [r for r in damage if r[2] == kind]
+        same = sum(1 for r in g if _hits(r, [p for p in pred if p[2] == kind]))
+        anyk = sum(1 for r in g if _hits(r, pred))
+        per_kind[kind] = {
+            "gold": len(g),
+            "recall_same_kind": round(same / len(g), 4),
+            "recall_any_kind": round(anyk / len(g), 4),
+        }
+    unt = [r for r in damage if r[2] == "untranslated"]
+    unt_pred = [p for p in pred if p[2] == "untranslated"]
+
+    def ratio(a: int, b: int) -> float | None:
+        return round(a / b, 4) if b else None
+
+    return {
+        "corruption_recall": ratio(len(found), len(counted)),
+        "corruption_found": len(found),
+        "corruption_gold": len(counted),
+        "precision": ratio(len(correct), len(pred)) if pred else 1.0,
+        "predicted": len(pred),
+        "predicted_correct": len(correct),
+        "untranslated_recall_strict": ratio(sum(1 for r in unt if _hits(r, unt_pred)), len(unt)),
+        "untranslated_recall_lax": ratio(sum(1 for r in unt if _hits(r, pred)), len(unt)),
+        "semantic": {
+            "gold": sum(1 for r in damage if r[2] == "semantic"),
+            "overlapped_by_any": sum(1 for r in damage if r[2] == "semantic" and _hits(r, pred)),
+            "in_corruption_recall": "semantic" in emitted,
+        },
+        "traps": len(traps),
+        "traps_flagged": sum(1 for r in traps if _hits(r, pred)),
+        "per_kind": per_kind,
+    }

@@ -1,22 +1,9 @@
 """Script junctions: Latin tokens glued to Han text with no space or punctuation between.
 
 A junction is where a mid-word switch, a truncation or a glued clause shows itself, and
-also where legitimate mixing lives (``iPhone手机``, ``SCO峰会``, ``1992年``). Each junction is
-classified once per document; the switch and truncation rules pick their own.
-
-Classification of the Latin token at a junction, in order:
-
-1. allow-listed token, acronym or code (``SCO``, ``HSK``, ``G20``), single capital
-   (``A股``) or camel-case brand (``iPhone``, ``YouTube``): legitimate.
-2. a pinyin surname glued to the Han characters that follow (``Liu江平``): a name cut
-   across scripts -> ``mid-word-switch``.
-3. a single lowercase letter (``完成t他的``): ``mid-word-switch``.
-4. a fragment of a common word (lexicon): at the edge of an English phrase of two words or
-   more -> ``truncated-word`` (``After the two countr1992年``); alone -> ``mid-word-switch``
-   (``百年合作ges正在``).
-5. a complete word opening or closing an English clause of ``min_words`` words or more
-   (``建议to invest in Kyrgyzstan?``) -> ``clause-switch``.
-6. otherwise (a name or a word standing alone, ``Nick不需要来``): legitimate.
+also where legitimate mixing lives (``iPhone手机``, ``SCO峰会``, ``1992年``). This module only
+finds junctions and measures them (:func:`junction_evidence`); it decides nothing. The
+switch and truncation rules read the evidence and apply their own thresholds.
 """
 
 from __future__ import annotations
@@ -24,34 +11,34 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mtqa.segment import CJK_PUNCT, HAN, HAN_RE
+import numpy as np
 
-_GLUE_LEFT = f"{HAN}{CJK_PUNCT}"
-# Candidate boundaries: a Latin letter right after Han / CJK punctuation / a closing quote,
-# or right before Han or before digits that run into Han ("countr1992年"). Plain character
-# classes keep this scan fast; _glued_left / _glued_right then check each candidate.
-_BOUNDARY_RE = re.compile(rf"[{_GLUE_LEFT}”’」』》](?=[A-Za-z])|[A-Za-z](?=[{HAN}]|[0-9]+[{HAN}])")
+from mtqa.detect.base import CJK_PUNCT_BIT, DIGIT_BIT
+from mtqa.segment import HAN_RE
+
 _TOKEN_CHARS = re.compile(r"[A-Za-z'’\-]")
 _WORD_RE = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
 # Characters an English phrase may contain besides letters (no sentence-final punctuation).
 _PHRASE_CHARS = frozenset(" \t,'’\"“”-–—()$%&/:0123456789")
 _CAMEL_RE = re.compile(r"^(?:[a-z]+[A-Z]|[A-Z][a-z]+[A-Z])")
+# Bound morphemes that attach to a country or party name ("中方", "哈方", "吉尔吉斯人", "俄语"):
+# glued to a Latin word they show a name left untranslated ("Kazakh方").
+BOUND_SUFFIXES = frozenset("方籍裔族语")
 
 
 @dataclass(frozen=True, slots=True)
 class Junction:
-    """A Latin token touching Han text, with its classification."""
+    """A Latin token touching Han text: where it is and what surrounds it."""
 
     start: int
     end: int
-    left_glued: bool
-    right_glued: bool
+    left_glued: bool  # Han or CJK punctuation (or a closing quote after Han) right before
+    right_glued: bool  # Han, or digits running into Han, right after
+    right_han: bool  # Han right after
     phrase_start: int
     phrase_end: int
     words: int  # Latin words in the English phrase the token belongs to
-    rule: str | None  # the rule that owns it, None when legitimate
-    confidence: float
-    note: str
+    edge: str  # the letters on the glued side ("China-Kyr" is judged by "Kyr")
 
 
 def _token_bounds(text: str, i: int) -> tuple[int, int]:
@@ -85,16 +72,51 @@ def _phrase(text: str, a: int, b: int, left_glued: bool, right_glued: bool) -> t
     return start, end
 
 
+_GLUE_CODES = np.array([ord(c) for c in "”’」』》"], dtype=np.uint32)
+
+
+def _boundary_letters(ctx) -> list[int]:
+    """Positions of ASCII letters right after Han / CJK punctuation / a closing quote, or
+    right before Han or before digits that run into Han (vectorised; the scan that decides
+    which documents are fast)."""
+    text, c, cls = ctx.text, ctx.codes, ctx.classes
+    letter, han = ctx.ascii_letter_mask, ctx.han_mask
+    if len(c) < 2:
+        return []
+    glue = han | ((cls & CJK_PUNCT_BIT) > 0) | np.isin(c, _GLUE_CODES)
+    after_glue = np.nonzero(glue[:-1] & letter[1:])[0] + 1
+    before_han = np.nonzero(letter[:-1] & han[1:])[0]
+    digit = (cls & DIGIT_BIT) > 0
+    out = set(after_glue.tolist()) | set(before_han.tolist())
+    for i in np.nonzero(letter[:-1] & digit[1:])[0].tolist():
+        j = i + 1
+        while j < len(text) and text[j].isdigit():
+            j += 1
+        if j < len(text) and HAN_RE.match(text[j]):
+            out.add(i)
+    return sorted(out)
+
+
 def find_junctions(ctx) -> list[Junction]:
-    """All junctions of the document in ``ctx``, classified (see module docstring)."""
+    """All junctions of the document in ``ctx``, in document order."""
     text = ctx.text
-    tokens: dict[int, tuple[int, int]] = {}
-    for m in _BOUNDARY_RE.finditer(text):
-        i = m.start() if text[m.start()].isascii() else m.end()
+    out: list[Junction] = []
+    seen: set[int] = set()
+    for i in _boundary_letters(ctx):
         a, b = _token_bounds(text, i)
-        if a < b and a not in tokens and (_glued_left(text, a) or any(_glued_right(text, b))):
-            tokens[a] = (a, b)
-    return [_classify(ctx, text, a, b) for a, b in tokens.values()]
+        if a >= b or a in seen:
+            continue
+        left = _glued_left(text, a)
+        right_han, right_digit = _glued_right(text, b)
+        if not (left or right_han or right_digit):
+            continue
+        seen.add(a)
+        right = right_han or right_digit
+        p0, p1 = _phrase(text, a, b, left, right)
+        pieces = _WORD_RE.findall(text, a, b)
+        edge = pieces[0] if left and not right else pieces[-1]
+        out.append(Junction(a, b, left, right, right_han, p0, p1, len(_WORD_RE.findall(text, p0, p1)), edge))
+    return out
 
 
 def _glued_left(text: str, a: int) -> bool:
@@ -121,60 +143,58 @@ def _glued_right(text: str, b: int) -> tuple[bool, bool]:
     return False, False
 
 
-def _classify(ctx, text: str, a: int, b: int) -> Junction:
-    det = ctx.det
-    rules = det["rules"]
-    lex = ctx.lexicon
-    token = text[a:b]
-    left = _glued_left(text, a)
-    right_han, right_digit = _glued_right(text, b)
-    right = right_han or right_digit
-    p0, p1 = _phrase(text, a, b, left, right)
-    words = len(_WORD_RE.findall(text, p0, p1))
+def junction_evidence(ctx, j: Junction) -> dict[str, float]:
+    """Raw measurements of one junction, shared by the rules that judge junctions.
 
-    def result(rule: str | None, conf: float = 0.0, note: str = "") -> Junction:
-        return Junction(a, b, left, right, p0, p1, words, rule, conf, note)
-
-    # The letters on the glued side decide: "China-Kyr" is judged by "Kyr".
-    pieces = _WORD_RE.findall(token)
-    edge = pieces[0] if left and not right else pieces[-1]
-
-    if token in ctx.allow_tokens or edge in ctx.allow_tokens:
-        return result(None, note="allow-listed")
-    if right_han and edge in det["pinyin_surnames"]:
-        return result("mid-word-switch", 0.7 if words > 1 else 0.6, "pinyin surname glued to Han")
-    if len(edge) >= 2 and edge.isupper():
-        return result(None, note="acronym")
-    if _CAMEL_RE.match(token):
-        return result(None, note="camel-case name")
-    if len(edge) == 1:
-        if edge.isupper():
-            return result(None, note="single capital")
-        if right_digit and not left:
-            return result(None, note="letter before number")
-        return result("mid-word-switch", 0.85, "single letter glued to Han")
-
-    capital = edge[0].isupper()
-    cut_at_end = right and not left
+    ``zipf``: English frequency of the edge letters; ``gain``: how much more frequent the best
+    word the edge could be cut from is (:meth:`Lexicon.fragment_gain`, on the glued side);
+    ``zh_latin``: how often Chinese text writes the token in Latin; ``doc_uses``: how often
+    this document glues the same token to Han; shape flags (0/1) for units and codes, acronyms, camel case,
+    single letters, capitals, allow-listed tokens, pinyin surnames and capitalised name phrases.
+    """
+    cache = ctx.__dict__.setdefault("_junction_evidence", {})
+    key = (j.start, j.end)
+    if key in cache:
+        return cache[key]
+    text, lex, edge = ctx.text, ctx.lexicon, j.edge
+    token = text[j.start : j.end]
+    right_digit = j.right_glued and not j.right_han
     gain = max(
-        lex.fragment_gain(edge, True) if right else -9.0,
-        lex.fragment_gain(edge, False) if left else -9.0,
+        lex.fragment_gain(edge, True) if j.right_glued else -9.0,
+        lex.fragment_gain(edge, False) if j.left_glued else -9.0,
     )
-    zipf = lex.zipf(edge)
-    rare = zipf < det["word_zipf"] and not capital
-    # Very common words ("he", "an", "is") are words even where a longer word ends in them;
-    # a capitalised token after the glued side starts a sentence, it was not cut at its start.
-    fragment = rare or (gain >= det["fragment_gain"] and zipf < 5.0 and not (capital and left and not right))
-    tw = rules["truncated-word"]
-    if fragment and len(edge) >= tw["min_letters"] and words >= tw["min_words"] and not (left and right):
-        conf = 0.55 + 0.1 * min(max(gain, 0.0), 3.0) + (0.1 if rare else 0.0)
-        where = "end" if cut_at_end else "start"
-        return result("truncated-word", conf, f"word cut at its {where}")
-    if right_digit:
-        return result(None, note="word before number")
-    if fragment and not capital:
-        return result("mid-word-switch", 0.75, "word fragment glued to Han")
-    han_left = a > 0 and bool(HAN_RE.match(text[a - 1]))
-    if words >= rules["clause-switch"]["min_words"] and (han_left or right_han) and not (left and right):
-        return result("clause-switch", 0.7, "English clause glued to Han")
-    return result(None, note="word with clear boundary")
+    words = _WORD_RE.findall(text, j.phrase_start, j.phrase_end)
+    ev = {
+        "letters": float(len(edge)),
+        "words": float(j.words),
+        "left": float(j.left_glued),
+        "right": float(j.right_glued),
+        "right_digit": float(right_digit),
+        "han_left": float(j.start > 0 and bool(HAN_RE.match(text[j.start - 1]))),
+        "han_right": float(j.right_han),
+        "allowed": float(token in ctx.allow_tokens or edge in ctx.allow_tokens),
+        "surname": float(j.right_han and edge in ctx.surnames),
+        "acronym": float(
+            len(edge) >= 2 and (edge.isupper() or (edge[:-1].isupper() and len(edge) >= 3 and edge[-1] == "s"))
+        ),
+        "hyphenated": float("-" in token),
+        "camel": float(bool(_CAMEL_RE.match(token))),
+        "capital": float(edge[0].isupper()),
+        "zipf": lex.zipf(edge),
+        "gain": gain,
+        "zh_latin": lex.zh_latin_zipf(edge),
+        "doc_uses": float(ctx.junction_tokens[token]),
+        # a phrase of capitalised or camel-case words is a name ("New York", "iPhone Pro Max")
+        "name_phrase": float(len(words) >= 2 and all(w[0].isupper() or not w.islower() for w in words)),
+        "bound_suffix": float(j.right_han and text[j.end] in BOUND_SUFFIXES),
+        # the token opens a bracket: a term being explained ("（matter也有“物质”的意思）")
+        "bracketed": float(j.start > 0 and text[j.start - 1] in "（(「『【"),
+        # a unit or a code: digits or a slash right before ("3nm", "GPT-4o", "km/h"), or a
+        # letter before digits ("x86")
+        "code": float(
+            (j.start > 0 and (text[j.start - 1].isdigit() or text[j.start - 1] == "/"))
+            or (len(edge) == 1 and right_digit)
+        ),
+    }
+    cache[key] = ev
+    return ev

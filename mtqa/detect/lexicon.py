@@ -1,73 +1,76 @@
-"""English word list with frequencies (wordfreq), for telling a word from a fragment.
+"""Word frequencies (wordfreq's *large* lists), for telling a word from a fragment or a merge.
 
-Zipf frequency: log10 of occurrences per billion words (``the`` ~ 7.7, ``country`` 5.6,
-``countr`` 1.7, ``ountries`` 0). A *fragment* is a letter string that is much rarer than
-some common word it begins (``countr`` → ``country``) or ends (``tinues`` → ``continues``).
+Zipf frequency: log10 of occurrences per billion words (``the`` 7.7, ``country`` 5.6,
+``countr`` 1.7, ``mouthparts`` 1.9, ``ountries`` 0 = absent; the large English list stops
+at 1.01). Two lists are read:
+
+* English (321k words): is a token a word, which common word does a fragment begin or end,
+  does a glued token split into two words.
+* the Latin-script entries of the Chinese list (34k): how often Chinese writers keep a word
+  in Latin letters (``iphone`` 4.5, ``app`` 4.8, ``artificial`` 2.0, ``kyrgyz`` absent).
+  The gap between the two says whether a Latin word inside Chinese text is borrowed usage or
+  an untranslated word.
 """
 
 from __future__ import annotations
 
 import bisect
 import math
+from dataclasses import dataclass
 from functools import cache, lru_cache
 
 PREFIXES = (
-    "re",
-    "un",
-    "sub",
-    "non",
-    "pre",
-    "inter",
-    "over",
-    "under",
-    "anti",
-    "multi",
-    "co",
-    "de",
-    "dis",
-    "mis",
-    "out",
-    "post",
-    "semi",
-    "super",
-    "trans",
-    "counter",
-    "cross",
-    "micro",
-    "macro",
-    "mega",
-)
+    "re", "un", "sub", "non", "pre", "inter", "over", "under", "anti", "multi", "co", "de", "dis", "mis",
+    "out", "post", "semi", "super", "trans", "counter", "cross", "micro", "macro", "mega", "hyper", "bio",
+    "geo", "neo", "pro", "self", "mid", "extra", "ultra",
+)  # fmt: skip
 SUFFIXES = (
-    "ism",
-    "ist",
-    "ists",
-    "isms",
-    "ness",
-    "less",
-    "ment",
-    "ments",
-    "ship",
-    "able",
-    "ful",
-    "ize",
-    "ise",
-    "ity",
-    "ization",
-    "ally",
-    "wise",
-    "like",
-    "hood",
-)
+    "ism", "ist", "ists", "isms", "ness", "less", "ment", "ments", "ship", "able", "ful", "ize", "ise",
+    "ity", "ization", "ally", "wise", "like", "hood", "ly", "er", "ers",
+)  # fmt: skip
+# Inflections tried when a token itself is missing: (ending removed, ending added).
+_INFLECTIONS = (
+    ("", "s"), ("s", ""), ("es", ""), ("ies", "y"), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"),
+    ("ly", ""), ("ally", "al"), ("ally", ""), ("er", ""), ("ers", ""), ("", "es"),
+)  # fmt: skip
+# The chance that a pipeline glues two adjacent words, as a zipf offset: a glued pair "ab"
+# is expected at about zipf(a) + zipf(b) - 9 (independent bigram) + log10(1e-3).
+MERGE_OFFSET = 12.0
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """A token read as two glued words, with the evidence for and against."""
+
+    left: str
+    right: str
+    left_zipf: float
+    right_zipf: float
+    whole_zipf: float  # the token's own frequency (best inflection), 0 when absent
+    expected_zipf: float  # how frequent the glued pair would be by accident
+
+    @property
+    def part_zipf(self) -> float:
+        return min(self.left_zipf, self.right_zipf)
+
+    @property
+    def margin(self) -> float:
+        """How much rarer the token is than an accidental merge would be (> 0: merge-like)."""
+        return self.expected_zipf - self.whole_zipf
 
 
 class Lexicon:
-    """Frequency look-ups over wordfreq's English list (loaded once, ~0.1 s)."""
+    """Frequency look-ups over wordfreq's large English list (loaded once, ~0.5 s)."""
 
     def __init__(self, common_zipf: float = 3.0) -> None:
         from wordfreq import get_frequency_dict
 
-        freqs = get_frequency_dict("en")
+        freqs = get_frequency_dict("en", wordlist="large")
         self._zipf: dict[str, float] = {w: math.log10(f) + 9.0 for w, f in freqs.items() if f > 0}
+        zh = get_frequency_dict("zh", wordlist="large")
+        self._zh_latin: dict[str, float] = {
+            w: math.log10(f) + 9.0 for w, f in zh.items() if f > 0 and w.isascii() and w.isalpha()
+        }
         common = sorted((w, z) for w, z in self._zipf.items() if z >= common_zipf and w.isalpha() and w.isascii())
         self._fwd = [w for w, _ in common]
         self._fwd_z = [z for _, z in common]
@@ -79,7 +82,28 @@ class Lexicon:
         """Zipf frequency of ``word`` (case-insensitive); 0.0 when unknown."""
         return self._zipf.get(word.lower(), 0.0)
 
+    def zh_latin_zipf(self, word: str) -> float:
+        """How often Chinese text writes ``word`` in Latin letters (zipf in the zh list)."""
+        return self._zh_latin.get(word.lower(), 0.0)
+
+    def borrow_gap(self, word: str) -> float:
+        """English zipf minus Chinese-text zipf: high for words Chinese text translates."""
+        return self.zipf(word) - self.zh_latin_zipf(word)
+
     @lru_cache(maxsize=65536)  # noqa: B019 - one long-lived instance per process
+    def word_zipf(self, word: str) -> float:
+        """Zipf of ``word`` or, when higher, of an inflected or derived form of it
+        (``mouthpart`` counts as ``mouthparts``, ``astrophysically`` as ``astrophysical``)."""
+        low = word.lower()
+        best = self._zipf.get(low, 0.0)
+        for cut, add in _INFLECTIONS:
+            if low.endswith(cut) and len(low) - len(cut) >= 3:
+                z = self._zipf.get(low[: len(low) - len(cut)] + add, 0.0)
+                # A form must be rarer than the token it stands for would be: discount it.
+                best = max(best, z - 0.3)
+        return best
+
+    @lru_cache(maxsize=65536)  # noqa: B019
     def completion_zipf(self, fragment: str, at_start: bool) -> float:
         """Highest zipf of a longer common word that starts (or ends) with ``fragment``."""
         f = fragment.lower()
@@ -105,24 +129,33 @@ class Lexicon:
         """``token`` is a word plus a common prefix or suffix (``re+adjust``, ``unilateral+ism``)."""
         low = token.lower()
         for p in PREFIXES:
-            if low.startswith(p) and self.zipf(low[len(p) :]) >= min_zipf:
+            if low.startswith(p) and len(low) - len(p) >= 3 and self.zipf(low[len(p) :]) >= min_zipf:
                 return True
-        return any(low.endswith(s) and self.zipf(low[: -len(s)]) >= min_zipf for s in SUFFIXES)
+        return any(
+            low.endswith(s) and len(low) - len(s) >= 3 and self.zipf(low[: -len(s)]) >= min_zipf for s in SUFFIXES
+        )
 
-    def best_split(self, token: str, min_zipf: float, min_part: int = 2) -> tuple[str, str, float] | None:
-        """The split of ``token`` into two common words with the highest weaker-part zipf."""
+    def best_split(self, token: str, min_zipf: float, min_part: int = 2) -> Split | None:
+        """The split of ``token`` into two words with the highest weaker-part zipf."""
         low = token.lower()
-        best: tuple[str, str, float] | None = None
+        best: Split | None = None
         for i in range(min_part, len(low) - min_part + 1):
             a, b = low[:i], low[i:]
             za, zb = self.zipf(a), self.zipf(b)
             # Short parts must be very common words ("an", "in", "to", "the", "two") to count.
             if any((len(p) == 2 and z < 5.5) or (len(p) == 3 and z < 4.0) for p, z in ((a, za), (b, zb))):
                 continue
-            score = min(za, zb)
-            if score >= min_zipf and (best is None or score > best[2]):
-                best = (token[:i], token[i:], score)
-        return best
+            if min(za, zb) >= min_zipf and (best is None or min(za, zb) > best.part_zipf):
+                best = Split(token[:i], token[i:], za, zb, 0.0, 0.0)
+        if best is None:
+            return None
+        return self.split_at(token, len(best.left))
+
+    def split_at(self, token: str, i: int) -> Split:
+        """The evidence for reading ``token`` as ``token[:i]`` + ``token[i:]``."""
+        a, b = token[:i], token[i:]
+        za, zb = self.zipf(a), self.zipf(b)
+        return Split(a, b, za, zb, self.word_zipf(token), za + zb - MERGE_OFFSET)
 
 
 @cache

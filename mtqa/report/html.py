@@ -1,16 +1,20 @@
-"""``report.html``: one self-contained page a reviewer reads.
+"""``report.html``: one self-contained page a reviewer reads (no scripts, no network).
 
-The document with spans highlighted by kind (legend, tooltips with rule and confidence), a
-before/after table per passage with scores, and the summary. Every piece of document text,
-and every value read back from JSONL, is escaped: nothing from a document is markup.
+Rendered from a jinja2 template with autoescaping: every piece of document text and every
+value read back from JSONL reaches the page escaped. Charts are inline SVG built from numbers
+here and drawn by the template, so no markup is ever assembled from document text.
 """
 
 from __future__ import annotations
 
-import html
+import difflib
 import itertools
-import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
+
+from mtqa.record import DocumentSummary, PassageRecord
 
 COLOURS = {
     "switch": "#f4a3a3",
@@ -19,43 +23,45 @@ COLOURS = {
     "duplication": "#a9d4f5",
     "untranslated": "#e8e2a0",
     "mojibake": "#d7b4f0",
+    "semantic": "#c9c9c9",
 }
-PRIORITY = ("switch", "truncation", "mojibake", "merge", "duplication", "untranslated")
-_CLASS_RE = re.compile(r"[^a-z]")
-
-CSS = """
-body{font-family:system-ui,"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei","WenQuanYi Zen Hei",sans-serif;margin:2em;max-width:1200px;color:#222}
-h1{font-size:1.4em} h2{font-size:1.15em;margin-top:2em}
-pre.doc{white-space:pre-wrap;font-family:inherit;line-height:1.8;border:1px solid #ddd;padding:1em;background:#fcfcfc}
-mark{border-radius:3px;padding:0 1px;color:inherit}
-.legend span{display:inline-block;margin-right:1em;padding:0 .4em;border-radius:3px}
-table{border-collapse:collapse;width:100%;font-size:.9em}
-td,th{border:1px solid #ddd;padding:.35em;vertical-align:top;text-align:left}
-th{background:#f2f2f2} td.num{text-align:right;white-space:nowrap}
-.up{color:#1a7f37} .down{color:#b42318} .muted{color:#777} code{font-size:.85em}
-"""
+PRIORITY = ("switch", "truncation", "mojibake", "merge", "duplication", "untranslated", "semantic")
+SEVERITY_RANK = {"critical": 0, "major": 1, "minor": 2}
 
 
-def e(value: Any) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+@cache
+def _env():
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+    return Environment(
+        loader=PackageLoader("mtqa.report", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
-def _kind_class(kind: str) -> str:
-    return "k-" + (_CLASS_RE.sub("", str(kind).lower()) or "other")
+@dataclass(frozen=True)
+class Piece:
+    """A run of text and how to mark it (``kind``/``op`` are CSS class names, never document text)."""
+
+    text: str
+    cls: str = ""
+    title: str = ""
 
 
-def _highlight(text: str, spans: list[dict[str, Any]]) -> str:
+def highlight(text: str, spans: Sequence[dict[str, Any]]) -> list[Piece]:
+    """The document cut at span boundaries; covered pieces carry the top kind and a tooltip."""
     cuts = {0, len(text)}
-    for s in spans:
-        if 0 <= s["start"] < s["end"] <= len(text):
-            cuts.update((s["start"], s["end"]))
-    points = sorted(cuts)
+    ok = [s for s in spans if 0 <= s["start"] < s["end"] <= len(text)]
+    for s in ok:
+        cuts.update((s["start"], s["end"]))
     out = []
-    for a, b in itertools.pairwise(points):
-        cover = [s for s in spans if s["start"] <= a and b <= s["end"]]
-        seg = e(text[a:b])
+    for a, b in itertools.pairwise(sorted(cuts)):
+        cover = [s for s in ok if s["start"] <= a and b <= s["end"]]
         if not cover:
-            out.append(seg)
+            out.append(Piece(text[a:b]))
             continue
         top = min(cover, key=lambda s: PRIORITY.index(s["kind"]) if s["kind"] in PRIORITY else len(PRIORITY))
         tip = "\n".join(
@@ -63,89 +69,130 @@ def _highlight(text: str, spans: list[dict[str, Any]]) -> str:
             + (f" · {s['note']}" if s.get("note") else "")
             for s in cover
         )
-        out.append(f'<mark class="{_kind_class(top["kind"])}" title="{e(tip)}">{seg}</mark>')
-    return "".join(out)
+        kind = top["kind"] if top["kind"] in COLOURS else "other"
+        out.append(Piece(text[a:b], f"k-{kind}", tip))
+    return out
 
 
-def _delta(before: Any, after: Any, higher_is_better: bool = True) -> str:
-    if before in (None, "") or after in (None, ""):
-        return '<span class="muted">–</span>'
-    better = after > before if higher_is_better else after < before
-    worse = after < before if higher_is_better else after > before
-    cls = "up" if better else "down" if worse else "muted"
-    return f'{e(before)} → <span class="{cls}">{e(after)}</span>'
+def diff_pieces(old: str, new: str) -> tuple[list[Piece], list[Piece]]:
+    """Character-level diff: the original with deletions marked, the repair with insertions."""
+    sm = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    a_out, b_out = [], []
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op == "equal":
+            a_out.append(Piece(old[i1:i2]))
+            b_out.append(Piece(new[j1:j2]))
+            continue
+        if i2 > i1:
+            a_out.append(Piece(old[i1:i2], "del"))
+        if j2 > j1:
+            b_out.append(Piece(new[j1:j2], "ins"))
+    return a_out, b_out
 
 
-def render_html(text: str, spans: list[dict[str, Any]], passages: list[dict[str, Any]], summary: dict[str, Any]) -> str:
-    css = CSS + "".join(f".{_kind_class(k)}{{background:{c}}}" for k, c in COLOURS.items())
-    legend = "".join(f'<span class="{_kind_class(k)}">{e(k)}</span>' for k in COLOURS)
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    w: float
+    h: float
+    cls: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Label:
+    x: float
+    y: float
+    text: str
+    anchor: str = "start"
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    bars: list[Bar]
+    labels: list[Label]
+    title: str
+
+
+def paired_bars(items: Sequence[tuple[str, float | None, float | None]], title: str, vmax: float = 100.0) -> Chart:
+    """A horizontal chart: one row per item, a 'before' and an 'after' bar."""
+    row, left, width = 22, 90, 520
+    height = 30 + row * len(items)
+    bars, labels = [], [Label(left, 14, title)]
+    for i, (name, before, after) in enumerate(items):
+        y = 24 + i * row
+        labels.append(Label(left - 6, y + 12, name, "end"))
+        for k, (v, cls) in enumerate(((before, "before"), (after, "after"))):
+            if v is None:
+                continue
+            w = max(1.0, width * max(0.0, min(v, vmax)) / vmax)
+            bars.append(Bar(left, y + k * 9, round(w, 1), 8, cls, f"{name} {cls}: {v:.1f}"))
+        if after is not None:
+            labels.append(Label(left + width + 6, y + 15, f"{after:.0f}"))
+    return Chart(left + width + 40, height, bars, labels, title)
+
+
+def count_bars(counts: dict[str, int], title: str) -> Chart:
+    """A horizontal chart of counts (spans per kind), one bar per key."""
+    row, left, width = 22, 90, 400
+    items = list(counts.items())
+    vmax = max([c for _, c in items] or [1])
+    bars, labels = [], [Label(left, 14, title)]
+    for i, (name, c) in enumerate(items):
+        y = 24 + i * row
+        kind = name if name in COLOURS else "other"
+        labels.append(Label(left - 6, y + 12, name, "end"))
+        bars.append(Bar(left, y, round(max(1.0, width * c / vmax), 1), 14, f"k-{kind}", f"{name}: {c}"))
+        labels.append(Label(left + width * c / vmax + 6, y + 12, str(c)))
+    return Chart(left + width + 60, 30 + row * len(items), bars, labels, title)
+
+
+def _order(r: PassageRecord) -> tuple:
+    """Worst first: lowest QE after repair, then severity, then position."""
+    qe = r.qe_after.qe if r.qe_after is not None else 101.0
+    return (qe, SEVERITY_RANK.get(r.severity, 3), r.start)
+
+
+def render_html(
+    text: str, spans: Sequence[dict[str, Any]], records: Sequence[PassageRecord], summary: DocumentSummary
+) -> str:
+    ordered = sorted(records, key=_order)
     rows = []
-    for p in passages:
-        b, a = p.get("scores_before") or {}, p.get("scores_after") or {}
-        ref = (
-            f'{e(p.get("ref_doc"))}: {e(p.get("ref_text"))}<br><span class="muted">{e(p.get("align_method"))} '
-            f"{e(p.get('align_score'))}</span>"
-            if p.get("ref_text")
-            else '<span class="muted">no reference</span>'
-        )
-        flags = list((p.get("signals") or {}).get("mt_flags", [])) + (
-            ["kept original"] if p.get("kept_original") else []
-        )
-        rows.append(
-            "<tr>"
-            f"<td>{e(p.get('passage_id'))}<br><span class='muted'>{e(p.get('start'))}–{e(p.get('end'))}</span></td>"
-            f"<td>{e(', '.join(map(str, p.get('kinds', []))))}<br><span class='muted'>{e(p.get('severity'))}</span></td>"
-            f"<td>{e(p.get('original'))}</td><td>{e(p.get('repaired'))}</td><td>{e(p.get('rendering'))}</td>"
-            f"<td>{ref}</td>"
-            f"<td class='num'>BLEU {_delta(b.get('bleu'), a.get('bleu'))}<br>chrF {_delta(b.get('chrf'), a.get('chrf'))}"
-            f"<br>TER {_delta(b.get('ter'), a.get('ter'), False)}</td>"
-            f"<td>{e(', '.join(map(str, flags)))}</td></tr>"
-        )
-    corpus_rows = []
-    for lang, c in (summary.get("corpus_scores") or {}).items():
-        sig = c.get("signatures", {})
-        for m in ("bleu", "chrf", "ter"):
-            corpus_rows.append(
-                f"<tr><td>{e(lang)}</td><td>{e(m)}</td><td class='num'>"
-                f"{_delta(c['before'].get(m), c['after'].get(m), m != 'ter')}</td><td>{e(c.get('passages'))}</td>"
-                f"<td><code>{e(sig.get(m))}</code></td></tr>"
+    for r in ordered:
+        old, new = diff_pieces(r.original, r.repaired)
+        rows.append({"r": r, "old": old, "new": new})
+    qe_chart = paired_bars(
+        [
+            (
+                r.passage_id.rsplit("-", 1)[-1],
+                r.qe_before.qe if r.qe_before else None,
+                r.qe_after.qe if r.qe_after else None,
             )
-    facts = [
-        ("document", summary.get("doc")),
-        ("source", summary.get("source")),
-        ("encoding", summary.get("encoding")),
-        ("dominant language", summary.get("dominant_language")),
-        ("spans", summary.get("spans")),
-        ("spans per kind", summary.get("spans_per_kind")),
-        ("passages", summary.get("passages")),
-        ("aligned to a reference", summary.get("aligned")),
-        ("mean chrF before → after (aligned)", f"{summary.get('mean_chrf_before')} → {summary.get('mean_chrf_after')}"),
-        (
-            "spans left in the repaired text",
-            f"{summary.get('remaining_spans')} ({summary.get('remaining_spans_per_kind')})",
-        ),
-        ("engine / model", f"{summary.get('engine')} / {summary.get('model')}"),
-        ("model SHA-256", summary.get("model_sha256")),
-        ("timings (s)", summary.get("timings_s")),
-        ("peak memory (MB)", summary.get("peak_rss_mb")),
-    ]
-    facts_html = "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in facts)
-    title = f"mtqa report: {summary.get('doc', '')}"
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{e(title)}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>{css}</style></head><body>
-<h1>{e(title)}</h1>
-<h2>Summary</h2><table>{facts_html}</table>
-<h2>Corpus-level scores over aligned passages</h2>
-<table><tr><th>ref language</th><th>metric</th><th>before → after</th><th>passages</th><th>sacrebleu signature</th></tr>
-{"".join(corpus_rows) or '<tr><td colspan="5" class="muted">no passage aligned to a reference</td></tr>'}</table>
-<h2>Document</h2><p class="legend">{legend} <span class="muted">(hover a highlight for rule and confidence)</span></p>
-<pre class="doc">{_highlight(text, spans)}</pre>
-<h2>Passages</h2>
-<table><tr><th>passage</th><th>kinds</th><th>original</th><th>repaired</th><th>rendering</th><th>reference</th>
-<th>scores before → after</th><th>flags</th></tr>
-{"".join(rows)}</table>
-<p class="muted">Generated by mtqa {e(summary.get("mtqa_version"))}.</p>
-</body></html>
-"""
+            for r in records
+        ],
+        "QE per passage (0-100, higher is better): before / after repair",
+    )
+    chrf_chart = paired_bars(
+        [(r.passage_id.rsplit("-", 1)[-1], r.before.chrf, r.after.chrf) for r in records if r.before and r.after],
+        f"chrF against the {summary.dominant_language} reference: before / after repair",
+    )
+    kinds_before = summary.spans_per_kind
+    kinds_after = summary.remaining_spans_per_kind
+    all_kinds = sorted(set(kinds_before) | set(kinds_after))
+    return (
+        _env()
+        .get_template("report.html.j2")
+        .render(
+            s=summary,
+            rows=rows,
+            doc=highlight(text, spans),
+            colours=COLOURS,
+            qe_chart=qe_chart if any(r.qe_after for r in records) else None,
+            chrf_chart=chrf_chart if chrf_chart.bars else None,
+            span_chart=count_bars(kinds_before, "spans per kind (detected)") if kinds_before else None,
+            kinds=[(k, kinds_before.get(k, 0), kinds_after.get(k, 0)) for k in all_kinds],
+        )
+    )

@@ -11,6 +11,13 @@ _LETTER_RE = re.compile("[A-Za-z]")
 _BRAND_RE = re.compile(r"^(?:[a-z]+[A-Z]|[A-Z][a-z]+[A-Z])")  # iPhone, YouTube
 
 
+def _common(word: str) -> bool:
+    """A common English word (wordfreq zipf >= 4): it has a translation, it is not a name."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word.lower(), "en") >= 4.0
+
+
 def weighted_length(text: str, letters_per_han: float = 4.0) -> float:
     """Length in Latin-letter units: a Han character counts ``letters_per_han`` letters."""
     return len(_LETTER_RE.findall(text)) + letters_per_han * len(HAN_RE.findall(text))
@@ -31,9 +38,10 @@ def check_output(
     if tgt == "en" and HAN_RE.search(out):
         flags.append("han_in_english")
     if tgt == "zh":
-        # Translating, Latin words of the source (names, brands) may stay; repairing a mixed
-        # passage into Chinese (src "auto" or "zh"), the source's English words are the damage.
-        src_words = {w.lower() for w in _LATIN_WORD_RE.findall(source)} if src == "en" else set()
+        # Translating, the source's names and brands may stay in Latin, but not its common words
+        # ("customs", "Participants"); repairing a mixed passage into Chinese (src "auto" or
+        # "zh"), the source's English words are the damage.
+        src_words = {w.lower() for w in _LATIN_WORD_RE.findall(source) if not _common(w)} if src == "en" else set()
         foreign = [
             w
             for w in _LATIN_WORD_RE.findall(out)

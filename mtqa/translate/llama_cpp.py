@@ -3,11 +3,17 @@
 Greedy decoding, the chat template stored in the GGUF, stop at the end of the line, and
 ``max_tokens`` bounded by the source length. The system instruction and few-shot examples are
 the same for every passage of a direction, so llama.cpp reuses their evaluated prefix.
+
+On ``--device cuda`` every layer is offloaded to the GPU (``n_gpu_layers=-1``, or the number
+given), which needs a llama-cpp-python built with CUDA
+(``CMAKE_ARGS="-DGGML_CUDA=on" pip install llama-cpp-python``); a CPU-only build is refused
+with a one-line error rather than silently running on the CPU.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 from collections.abc import Sequence
 from typing import Any
@@ -19,6 +25,30 @@ from mtqa.translate.prompt import build_messages
 
 LLAMA_DEFAULTS: dict[str, Any] = {"n_ctx": 4096, "seed": 0}
 SAMPLING: dict[str, Any] = {"temperature": 0.0, "top_k": 1, "top_p": 1.0, "min_p": 0.0, "repeat_penalty": 1.0}
+
+log = logging.getLogger(__name__)
+
+
+def gpu_offload_supported() -> bool:
+    """Whether the installed llama-cpp-python was built with a GPU backend (CUDA, Metal, ...)."""
+    try:
+        from llama_cpp import llama_supports_gpu_offload
+    except ImportError:  # pragma: no cover - installed with mtqa
+        return False
+    return bool(llama_supports_gpu_offload())
+
+
+def gpu_layers_for(device: str, n_gpu_layers: int | None = None) -> int:
+    """``n_gpu_layers`` for llama.cpp: 0 on the CPU; on CUDA all layers (-1) or the number given,
+    if this llama-cpp-python build can offload at all."""
+    if device != "cuda":
+        return 0
+    if not gpu_offload_supported():
+        raise ModelError(
+            'this llama-cpp-python build is CPU-only; rebuild it with CMAKE_ARGS="-DGGML_CUDA=on" '
+            "or use --engine transformers for --device cuda"
+        )
+    return -1 if n_gpu_layers is None else n_gpu_layers
 
 
 def load_llama(path: str, n_threads: int | None = None, n_gpu_layers: int = 0, n_ctx: int = 4096):
@@ -60,19 +90,20 @@ class LlamaCppTranslator(Translator):
         n_threads: int | None = None,
         max_tokens: int = 512,
         quiet: bool = True,
+        n_gpu_layers: int | None = None,
         **kw: Any,
     ) -> None:
         super().__init__(**kw)
-        gpu_layers = 0
-        if device == "cuda":
-            from llama_cpp import llama_supports_gpu_offload
-
-            if not llama_supports_gpu_offload():
-                raise ModelError("this llama-cpp-python build is CPU-only; use --engine transformers for --device cuda")
-            gpu_layers = -1
+        self.n_gpu_layers = gpu_layers_for(device, n_gpu_layers)
         self.resolved: ResolvedModel = resolve_gguf(model or self.default_model, quiet=quiet)
         self.max_tokens = max_tokens
-        self.llm = load_llama(str(self.resolved.path), n_threads=n_threads, n_gpu_layers=gpu_layers)
+        self.llm = load_llama(str(self.resolved.path), n_threads=n_threads, n_gpu_layers=self.n_gpu_layers)
+        log.info(
+            "llama-cpp: %s, %s threads, %s",
+            self.resolved.label,
+            n_threads or "all",
+            "all layers on the GPU" if self.n_gpu_layers < 0 else f"{self.n_gpu_layers} layers on the GPU",
+        )
 
     @property
     def model_id(self) -> str:

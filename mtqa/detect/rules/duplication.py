@@ -5,27 +5,45 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from mtqa.detect.base import DocContext, Rule, Span, register
+import numpy as np
+
+from mtqa.detect.base import Candidate, DocContext, Rule, register
 from mtqa.segment import HAN, HAN_RE
 
 
 @register
 class RepeatedFragment(Rule):
-    """The same Han fragment twice back to back ("通关通关"); the second copy is flagged."""
+    """The same Han fragment twice back to back ("通关通关"); the span holds both copies (either
+    may be the superfluous one), the fix keeps one."""
 
     name = "repeated-fragment"
     kind = "duplication"
 
-    def find(self, ctx: DocContext) -> Iterator[Span]:
-        lo, hi = self.params["min_chars"], self.params["max_chars"]
+    def __init__(self, min_chars: int = 2, max_chars: int = 12) -> None:
+        self.min_chars = min_chars
+        self.max_chars = max_chars
+
+    def score(self, ctx: DocContext) -> Iterator[Candidate]:
         allowed = frozenset(ctx.det["reduplications"])
-        pattern = re.compile(f"([{HAN}]{{{lo},{hi}}})\\1")
-        for m in pattern.finditer(ctx.text):
+        pattern = re.compile(f"([{HAN}]{{{self.min_chars},{self.max_chars}}})\\1")
+        # Only lines where a Han bigram recurs within 12 characters can hold a repeat that short.
+        lines = ctx.han_repeat_lines if self.max_chars <= 12 else [(0, len(ctx.text))]
+        for m in (m for a, b in lines for m in pattern.finditer(ctx.text, a, b)):
             frag = m.group(1)
-            if m.group() in allowed or len(set(frag)) == 1:
-                continue
-            conf = min(0.95, 0.6 + 0.1 * len(frag))
-            yield ctx.span(m.start() + len(frag), m.end(), self.kind, conf, self.name, f"repeats '{frag}'", fix="")
+            ev = {
+                "chars": float(len(frag)),
+                "distinct": float(len(set(frag))),
+                # listed verb reduplications ("研究研究"), and 一 + measure word ("一个一个", "一批一批")
+                "reduplication": float(m.group() in allowed or (len(frag) == 2 and frag[0] == "一")),
+            }
+            yield Candidate(m.start(), m.end(), ev, f"'{frag}' said twice", fix=frag)
+
+    def accept(self, cand: Candidate) -> bool:
+        ev = cand.evidence
+        return not ev["reduplication"] and ev["distinct"] > 1
+
+    def confidence(self, cand: Candidate) -> float:
+        return min(0.95, 0.6 + 0.1 * cand.evidence["chars"])
 
 
 @register
@@ -35,14 +53,129 @@ class RestartedClause(Rule):
     name = "restarted-clause"
     kind = "duplication"
 
-    def find(self, ctx: DocContext) -> Iterator[Span]:
-        gap = self.params["max_gap"]
+    def __init__(self, max_gap: int = 20, min_chars: int = 5) -> None:
+        self.max_gap = max_gap
+        self.min_chars = min_chars  # X Y together ("一个影子一个黑洞…影子" is style, 4 characters)
+
+    def score(self, ctx: DocContext) -> Iterator[Candidate]:
         # "(?!\\2)": X Y X Y is a plain repeat (repeated-fragment's), not a restart.
-        pattern = re.compile(f"([{HAN}]{{2,6}})([{HAN}]{{2,4}})\\1(?!\\2)[^。！？；!?;\\n]{{0,{gap}}}?\\2")
-        for m in pattern.finditer(ctx.text):
-            yield ctx.span(
-                m.start(1), m.end(2), self.kind, 0.7, self.name, f"'{m.group(1)}' restarts the clause", fix=""
-            )
+        pattern = re.compile(f"([{HAN}]{{2,6}})([{HAN}]{{2,4}})\\1(?!\\2)[^。！？；!?;\\n]{{0,{self.max_gap}}}?\\2")
+        for m in (m for a, b in ctx.han_repeat_lines for m in pattern.finditer(ctx.text, a, b)):
+            ev = {"chars": float(m.end(2) - m.start(1)), "confidence": 0.7}
+            yield Candidate(m.start(1), m.end(2), ev, f"'{m.group(1)}' restarts the clause", fix="")
+
+    def accept(self, cand: Candidate) -> bool:
+        return cand.evidence["chars"] >= self.min_chars
+
+
+# Words that English doubles on purpose ("had had", "that that", "bye bye").
+_DOUBLES = frozenset(
+    [
+        "had",
+        "that",
+        "is",
+        "do",
+        "no",
+        "yes",
+        "bye",
+        "so",
+        "very",
+        "many",
+        "much",
+        "really",
+        "ha",
+        "haha",
+        "ho",
+        "well",
+        "now",
+        "there",
+        "please",
+    ]
+)
+_CONJUNCTIONS = frozenset(["and", "or", "but", "nor"])
+# A comma-separated repeat of a clause these open is rhetoric ("if the universe is empty, if
+# the universe is empty, it would ...").
+_SUBORDINATORS = frozenset(
+    ["if", "when", "whenever", "because", "as", "although", "though", "that", "whether", "while", "since", "unless"]
+)
+_BETWEEN_RE = re.compile(r"[ \t]*,?[ \t]+|[ \t]*,")  # between the copies: spaces, one comma
+_WITHIN_RE = re.compile(r"[ \t,'’]*")
+
+
+@register
+class RepeatedWords(Rule):
+    """An English word or phrase said twice in a row ("each other each other",
+    "a new growth point, a new growth point"); the span holds both copies, the fix keeps one.
+
+    Evidence: the words in one copy (``words``) and the zipf of a one-word copy, whether a
+    comma separates the copies (``comma``: "the cost, the cost of labour" is rhetoric more
+    often than damage), whether the copy ends in a conjunction (``conjunction``: "faster and
+    faster, and" is "X and X"), whether a comma-separated copy opens with a subordinator
+    (``subordinate``: "if X, if X, ..." is rhetoric), whether both copies are capitalised
+    (``capitalised``: "Fang Fang" is a name), and whether it is a word English doubles on
+    purpose (``double``: "had had", "bye bye"). Hyphenated doubles ("win-win") are never candidates.
+    """
+
+    name = "repeated-words"
+    kind = "duplication"
+
+    def __init__(self, max_words: int = 8, comma_min_words: int = 4, single_min_zipf: float = 3.0) -> None:
+        self.max_words = max_words
+        self.comma_min_words = comma_min_words  # copies separated by a comma: this many words
+        self.single_min_zipf = single_min_zipf  # one-word copies: a common word ("ylang ylang" is not)
+
+    def score(self, ctx: DocContext) -> Iterator[Candidate]:
+        text = ctx.text
+        tokens = ctx.tokens
+        words = tokens.words
+        if len(words) < 2:
+            return
+        low = "\n".join(words).lower().split("\n")  # ASCII letter runs: lengths kept
+        ids = np.fromiter(map(hash, low), dtype=np.int64, count=len(low))
+        hits: list[tuple[int, int]] = []
+        for n in range(1, self.max_words + 1):
+            if len(ids) < 2 * n:
+                break
+            # word k equals word k+n; copies at i..i+n-1 and i+n..i+2n-1 need n such k in a row
+            idx = np.nonzero(ids[:-n] == ids[n:])[0]
+            if len(idx) < n:
+                continue
+            found = idx[: len(idx) - n + 1][idx[n - 1 :] - idx[: len(idx) - n + 1] == n - 1]
+            hits += [(int(i), n) for i in found]
+        starts, ends = tokens.starts, tokens.ends
+        taken: set[int] = set()
+        for i, n in sorted(hits, key=lambda h: (-h[1], h[0])):
+            if taken & set(range(i, i + 2 * n)) or low[i : i + n] != low[i + n : i + 2 * n]:
+                continue
+            gaps = [text[ends[k - 1] : starts[k]] for k in range(i + 1, i + 2 * n)]
+            if not _BETWEEN_RE.fullmatch(gaps[n - 1]) or not all(_WITHIN_RE.fullmatch(g) for g in gaps):
+                continue  # sentence punctuation, a line break, a hyphen or other text between
+            taken.update(range(i, i + 2 * n))
+            a, b = int(starts[i]), int(ends[i + 2 * n - 1])
+            first = text[a : int(ends[i + n - 1])]
+            ev = {
+                "words": float(n),
+                "comma": float("," in gaps[n - 1]),
+                "zipf": ctx.lexicon.zipf(low[i]) if n == 1 else 9.0,
+                "double": float(n == 1 and low[i] in _DOUBLES),
+                "conjunction": float(low[i + n - 1] in _CONJUNCTIONS),
+                "subordinate": float(low[i] in _SUBORDINATORS),
+                "capitalised": float(text[a].isupper() and text[int(starts[i + n])].isupper()),
+            }
+            yield Candidate(a, b, ev, f"'{first}' said twice", fix=first)
+
+    def accept(self, cand: Candidate) -> bool:
+        ev = cand.evidence
+        if ev["double"] or ev["conjunction"]:
+            return False
+        if ev["comma"] and (ev["words"] < self.comma_min_words or ev["subordinate"]):
+            return False
+        if ev["words"] == 1:  # "Fang Fang", "Walla Walla" are names; "ylang ylang" is rare
+            return not ev["capitalised"] and ev["zipf"] >= self.single_min_zipf
+        return True
+
+    def confidence(self, cand: Candidate) -> float:
+        return min(0.95, 0.6 + 0.1 * cand.evidence["words"])
 
 
 _TAIL_END_RE = re.compile(r"[,.;:!?，。；：！？]")
@@ -61,16 +194,21 @@ class TranslatedTail(Rule):
     name = "translated-tail"
     kind = "duplication"
 
-    def find(self, ctx: DocContext) -> Iterator[Span]:
+    def __init__(self, min_similarity: float = 0.5, max_words: int = 16) -> None:
+        # Tatoeba zh/en pairs: translations score >= 0.56 (5th percentile), unrelated pairs
+        # <= 0.53 (99.9th percentile).
+        self.min_similarity = min_similarity
+        self.max_words = max_words
+
+    def score(self, ctx: DocContext) -> Iterator[Candidate]:
         text = ctx.text
-        max_words = self.params["max_words"]
         cands = []
         for j in ctx.junctions:
             if not (j.left_glued and not j.right_glued and j.words >= 2 and HAN_RE.match(text[j.start - 1])):
                 continue
             stop = _TAIL_END_RE.search(text, j.start, j.phrase_end)
             end = stop.start() if stop and len(text[j.start : stop.start()].split()) >= 2 else j.phrase_end
-            if len(text[j.start : end].split()) > max_words:
+            if len(text[j.start : end].split()) > self.max_words:
                 continue
             while end > j.start and text[end - 1] in " \"“”'’":
                 end -= 1
@@ -92,6 +230,11 @@ class TranslatedTail(Rule):
             sims = heads[k : k + len(opts)] @ vec
             k += len(opts)
             best = float(sims.max())
-            if best >= self.params["min_similarity"]:
-                src = opts[int(sims.argmax())]
-                yield ctx.span(s, e, self.kind, min(0.95, best), self.name, f"repeats '{src}' (similarity {best:.2f})")
+            src = opts[int(sims.argmax())]
+            yield Candidate(s, e, {"similarity": best}, f"repeats '{src}' (similarity {best:.2f})")
+
+    def accept(self, cand: Candidate) -> bool:
+        return cand.evidence["similarity"] >= self.min_similarity
+
+    def confidence(self, cand: Candidate) -> float:
+        return min(0.95, cand.evidence["similarity"])

@@ -1,53 +1,140 @@
-"""``merge`` rule: two English words glued into one token."""
+"""``merge`` rule: two words glued into one token."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 
-from mtqa.detect.base import DocContext, Rule, Span, register
+from mtqa.detect.base import Candidate, DocContext, Rule, register
+from mtqa.detect.lexicon import Lexicon
 
-# Lowercase tokens, or a lowercase word glued to a capitalised one ("andCentral").
-_TOKEN_PATTERN = r"(?<![A-Za-z'’\-])(?=[A-Za-z]{%d})(?>[a-z]+)(?:[A-Z][a-z]+)?(?![A-Za-z])"
+# A lowercase or capitalised run, optionally followed by one more capitalised hump:
+# "documentannouncement", "Beijingin", "andCentral", "KyrgyzPresident".
+_SHAPE_RE = re.compile(r"[A-Z]?[a-z]+(?:[A-Z][a-z]+)?")
+_HUMP_RE = re.compile(r"(?<=[a-z])[A-Z]")
+SHAPES = {"lower": 0.0, "camel": 1.0, "title": 2.0, "double": 3.0}
 
 
 @register
 class MergedWords(Rule):
-    """A token that is no word but splits into two common words."""
+    """A token that is no word but reads as two words glued together.
+
+    Evidence per token: the split's two parts (``left_zipf``, ``right_zipf``), the whole
+    token's own frequency (``whole_zipf``, best inflected form: ``mouthpart`` counts as
+    ``mouthparts``) against the frequency an accidental merge of the two parts would have
+    (``expected_zipf`` = left + right - 12), whether the document writes the token intact
+    again (``doc_count``), and how often its parts occur on their own in the document
+    (``left_doc``, ``right_doc``, case kept). Shapes: ``lower`` (``documentannouncement``), ``camel`` (``andCentral``,
+    ``teamLab``), ``title`` (``Beijingin``), ``double`` (``KyrgyzPresident``, ``PayPal``).
+    """
 
     name = "merged-words"
     kind = "merge"
 
-    def find(self, ctx: DocContext) -> Iterator[Span]:
-        lex = ctx.lexicon
-        min_len = self.params["min_length"]
-        part_zipf = self.params["part_zipf"]
-        max_whole = self.params["max_whole_zipf"]
-        seen: dict[str, tuple[str, str, float] | None] = {}
-        for m in re.finditer(_TOKEN_PATTERN % min_len, ctx.text):
-            tok = m.group()
-            if tok not in seen:
-                seen[tok] = self._split(lex, tok, part_zipf, max_whole)
-            split = seen[tok]
-            if split is not None:
-                a, b, score = split
-                conf = min(0.95, 0.5 + 0.1 * score)
-                yield ctx.span(m.start(), m.end(), self.kind, conf, self.name, f"{a} + {b}", fix=f"{a} {b}")
+    def __init__(
+        self,
+        min_length: int = 6,
+        part_zipf: float = 3.0,
+        max_whole_zipf: float = 1.0,
+        merge_margin: float = 0.5,
+        function_zipf: float = 6.0,
+        title_right_zipf: float = 6.5,
+        title_left_zipf: float = 4.0,
+        double_part_zipf: float = 5.5,
+        name_part_zipf: float = 2.5,
+    ) -> None:
+        self.min_length = min_length
+        self.part_zipf = part_zipf  # each part must be a word at least this frequent
+        self.max_whole_zipf = max_whole_zipf  # a token at most this frequent is no word (1.0: absent)
+        self.merge_margin = merge_margin  # or: not more frequent than an accidental merge + this
+        self.function_zipf = function_zipf  # "andCentral": the lowercase part is a function word
+        self.title_right_zipf = title_right_zipf  # "Beijingin": what follows a name is a function word
+        self.title_left_zipf = title_left_zipf  # ... and the name is common or written on its own here
+        self.double_part_zipf = double_part_zipf  # "KyrgyzPresident" without doc evidence
+        self.name_part_zipf = name_part_zipf  # a capitalised part ("Kyrgyz" 2.8) counts as a word
 
-    @staticmethod
-    def _split(lex, tok: str, part_zipf: float, max_whole: float) -> tuple[str, str, float] | None:
-        camel = next((i for i, c in enumerate(tok) if c.isupper()), None)
-        if camel is not None:
-            a, b = tok[:camel], tok[camel:]
-            if lex.zipf(tok) <= max_whole and min(lex.zipf(a), lex.zipf(b)) >= part_zipf and len(a) >= 2:
-                return a, b, min(lex.zipf(a), lex.zipf(b))
-            return None
-        if lex.is_derivation(tok):
-            return None
-        split = lex.best_split(tok, part_zipf, min_part=2)
-        whole = lex.zipf(tok)
-        # Web text has glued forms of common pairs ("thesame" 1.8): flag those too, when the
-        # glued form is far rarer than its rarer part.
-        if split is None or (whole > max_whole and whole > split[2] - 2.5):
-            return None
-        return split
+    def score(self, ctx: DocContext) -> Iterator[Candidate]:
+        lex = ctx.lexicon
+        text = ctx.text
+        scored: dict[str, tuple[dict[str, float], str, str]] = {}
+        for tok in ctx.vocabulary:
+            # Common words are never rarer than a merge (zipf <= 7.7 + 7.7 - 12 + margin).
+            if len(tok) < self.min_length or not _SHAPE_RE.fullmatch(tok) or lex.zipf(tok) >= 4.0:
+                continue
+            got = self._evidence(ctx, lex, tok)
+            if got is not None:
+                scored[tok] = got
+        tokens = ctx.tokens
+        for k in tokens.where(frozenset(scored)):
+            a, b = int(tokens.starts[k]), int(tokens.ends[k])
+            if (a > 0 and text[a - 1] in "'’-") or (b < len(text) and text[b] in "'’-"):
+                continue  # part of a hyphenated compound or a contraction
+            ev, left, right = scored[tokens.words[k]]
+            yield Candidate(a, b, dict(ev), f"{left} + {right}", f"{left} {right}")
+
+    def _evidence(self, ctx: DocContext, lex: Lexicon, tok: str) -> tuple[dict[str, float], str, str] | None:
+        hump = _HUMP_RE.search(tok)
+        if hump:
+            split = lex.split_at(tok, hump.start())
+            shape = "double" if tok[0].isupper() else "camel"
+        elif tok[0].isupper():  # a name or a word glued to a following function word
+            shape = "title"
+            cuts = [i for i in range(4, len(tok) - 1) if lex.zipf(tok[i:]) >= self.title_right_zipf]
+            if not cuts:
+                return None
+            split = lex.split_at(tok, max(cuts, key=lambda i: lex.zipf(tok[i:])))
+        else:
+            split = lex.best_split(tok, self.part_zipf)
+            shape = "lower"
+            if split is None:
+                return None
+        vocab = ctx.vocabulary
+        ev = {
+            "shape": SHAPES[shape],
+            "left_letters": float(len(split.left)),
+            "left_zipf": split.left_zipf,
+            "right_zipf": split.right_zipf,
+            "whole_zipf": split.whole_zipf,
+            "expected_zipf": split.expected_zipf,
+            "derivation": float(lex.is_derivation(tok)),
+            "doc_count": float(vocab.get(tok, 0)),
+            "left_doc": float(vocab.get(split.left, 0)),
+            "right_doc": float(vocab.get(split.right, 0)),
+        }
+        return ev, split.left, split.right
+
+    def accept(self, cand: Candidate) -> bool:
+        ev = cand.evidence
+        if ev["doc_count"] >= 2:
+            return False  # the document writes it again: a word of its own
+        no_word = ev["whole_zipf"] <= self.max_whole_zipf
+        accidental = ev["whole_zipf"] < ev["expected_zipf"] + self.merge_margin
+        parts = min(ev["left_zipf"], ev["right_zipf"]) >= self.part_zipf
+        shape = ev["shape"]
+        if shape == SHAPES["lower"]:
+            return parts and (accidental or (no_word and not ev["derivation"]))
+        if shape == SHAPES["camel"]:  # "andCentral", "inUrumqi" yes; "teamLab", "iPhone" no
+            return ev["left_letters"] >= 2 and ev["left_zipf"] >= self.function_zipf and no_word
+        if shape == SHAPES["title"]:  # "Beijingin", "Organizationand"
+            return (
+                no_word
+                and ev["left_letters"] >= 4
+                and (ev["left_zipf"] >= self.title_left_zipf or ev["left_doc"] >= 1)
+                and ev["right_zipf"] >= self.title_right_zipf
+            )
+        # "KyrgyzPresident": both parts words (or names the document writes on their own), the
+        # whole no brand the lexicon knows, and a part on its own in the document (or both
+        # parts very common words).
+        known = all(ev[f"{side}_zipf"] >= self.name_part_zipf or ev[f"{side}_doc"] >= 1 for side in ("left", "right"))
+        return (
+            known
+            and no_word
+            and ev["left_letters"] >= 3
+            and (
+                ev["left_doc"] + ev["right_doc"] >= 1 or min(ev["left_zipf"], ev["right_zipf"]) >= self.double_part_zipf
+            )
+        )
+
+    def confidence(self, cand: Candidate) -> float:
+        ev = cand.evidence
+        return min(0.95, 0.5 + 0.1 * min(ev["left_zipf"], ev["right_zipf"]))

@@ -1,20 +1,25 @@
-"""``switch`` rules: a word or a sentence that changes script mid-way."""
+"""``switch`` rules: a word or a sentence that changes script mid-way.
+
+The three junction rules read :func:`mtqa.detect.junctions.junction_evidence` and decide
+with their own thresholds; ``stray-han`` looks at the other direction (Han inside English).
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from mtqa.detect.base import DocContext, Rule, Span, register
-from mtqa.segment import HAN_RE
+from mtqa.detect.base import Candidate, DocContext, Rule, register
+from mtqa.detect.junctions import junction_evidence
+from mtqa.segment import HAN, HAN_RE
 
 
 def junction_window(text: str, start: int, end: int, left: bool, right: bool, window: int) -> tuple[int, int]:
-    """Extend ``[start, end)`` by up to ``window`` Han characters on each glued side."""
+    """Extend ``[start, end)`` by up to ``window`` Han characters on each glued side
+    (punctuation the token touches is not part of the damage)."""
     a, b = start, end
     if left:
         while a > 0 and start - a < window and HAN_RE.match(text[a - 1]):
-            a -= 1
-        if a == start and start > 0:  # glued to punctuation: include that character
             a -= 1
     if right:
         while b < len(text) and b - end < window and HAN_RE.match(text[b]):
@@ -22,26 +27,204 @@ def junction_window(text: str, start: int, end: int, left: bool, right: bool, wi
     return a, b
 
 
+def legit_shape(ev: dict[str, float]) -> bool:
+    """Allow-listed, a unit or code (``3nm``, ``x86``), an acronym (``SCO``), camel case
+    (``iPhone``) or one capital (``A股``)."""
+    return bool(
+        ev["allowed"] or ev.get("code") or ev["acronym"] or ev["camel"] or (ev["letters"] == 1 and ev["capital"])
+    )
+
+
+def is_fragment(ev: dict[str, float], word_zipf: float, fragment_gain: float) -> bool:
+    """The edge letters are no word, or are much rarer than a common word they could be cut
+    from. Very common words ("he", "an") stay words; a capital after the glued side starts a
+    sentence, it was not cut at its start."""
+    rare = ev["zipf"] < word_zipf and not ev["capital"]
+    starts_sentence = ev["capital"] and ev["left"] and not ev["right"]
+    return rare or (ev["gain"] >= fragment_gain and ev["zipf"] < 5.0 and not starts_sentence)
+
+
 class _JunctionRule(Rule):
     kind = "switch"
+    window: int
 
-    def find(self, ctx: DocContext) -> Iterator[Span]:
-        window = self.params.get("window", 2)
+    def score(self, ctx: DocContext) -> Iterator[Candidate]:
         for j in ctx.junctions:
-            if j.rule == self.name:
-                a, b = junction_window(ctx.text, j.start, j.end, j.left_glued, j.right_glued, window)
-                yield ctx.span(a, b, self.kind, j.confidence, self.name, j.note)
+            ev = junction_evidence(ctx, j)
+            a, b = junction_window(ctx.text, j.start, j.end, j.left_glued, j.right_glued, self.window)
+            yield Candidate(a, b, dict(ev))
 
 
 @register
 class MidWordSwitch(_JunctionRule):
-    """A lone Latin fragment, single lowercase letter or pinyin surname glued to Han."""
+    """A lone Latin fragment, single lowercase letter or pinyin surname glued to Han
+    ("完成t他的", "合作ges正在", "Liu江平")."""
 
     name = "mid-word-switch"
+
+    def __init__(self, window: int = 1, word_zipf: float = 2.5, fragment_gain: float = 1.0, min_words: int = 2) -> None:
+        self.window = window
+        self.word_zipf = word_zipf
+        self.fragment_gain = fragment_gain
+        self.min_words = min_words  # from this many words on, a cut edge is truncated-word's
+
+    def accept(self, cand: Candidate) -> bool:
+        ev = cand.evidence
+        if ev["allowed"]:
+            return False
+        if ev["surname"]:
+            cand.note, cand.evidence["confidence"] = "pinyin surname glued to Han", 0.7 if ev["words"] > 1 else 0.6
+            return True
+        if legit_shape(ev):
+            return False
+        if ev["letters"] == 1:
+            if ev["right_digit"] and not ev["left"]:
+                return False  # "B2", "A380" style: a letter before a number
+            cand.note, cand.evidence["confidence"] = "single letter glued to Han", 0.85
+            return True
+        if ev["right_digit"] or ev["capital"] or not is_fragment(ev, self.word_zipf, self.fragment_gain):
+            return False
+        in_phrase = ev["words"] >= self.min_words and not (ev["left"] and ev["right"])
+        if in_phrase and ev["letters"] >= 2:
+            return False
+        cand.note, cand.evidence["confidence"] = "word fragment glued to Han", 0.75
+        return True
 
 
 @register
 class ClauseSwitch(_JunctionRule):
-    """An English clause glued to Han with no space or punctuation between."""
+    """An English clause glued to Han with no space or punctuation ("建议to invest in ...")."""
 
     name = "clause-switch"
+
+    def __init__(self, min_words: int = 3, window: int = 1) -> None:
+        self.min_words = min_words
+        self.window = window
+
+    def accept(self, cand: Candidate) -> bool:
+        ev = cand.evidence
+        if legit_shape(ev) or ev["right_digit"] or (ev["left"] and ev["right"]) or ev["name_phrase"]:
+            return False  # a product or place name ("iPhone 15 Pro Max手机") is no clause
+        if ev["words"] >= self.min_words and (ev["han_left"] or ev["han_right"]):
+            cand.note, cand.evidence["confidence"] = "English clause glued to Han", 0.7
+            return True
+        return False
+
+
+@register
+class GluedWord(_JunctionRule):
+    """A whole English word inside Chinese text that Chinese writers translate, glued to the
+    Han characters ("coop合作", "artificial智能", "Kyrgyz方") or standing alone between them
+    ("培养了 the 数百名"), in a Chinese-dominant document.
+
+    Borrowed usage stays unflagged: the evidence ``gap`` is the word's English zipf minus its
+    zipf in Chinese text (wordfreq's Chinese list holds the Latin words Chinese text uses:
+    ``app`` 0.1, ``CEO`` 0.5, ``iPhone`` 0.0, ``smart`` 1.4; ``artificial`` 2.2, ``Kyrgyz``
+    2.8); tokens the document itself glues to Han more than once are its own names and brands
+    (``doc_uses``); capitalised name phrases ("New York") and acronyms are names; hyphenated
+    compounds ("e-commerce", "state-of-the-art") are left alone, as the annotation protocol
+    asks; a word opening a bracket is a term being explained.
+    """
+
+    name = "glued-word"
+
+    def __init__(
+        self,
+        window: int = 1,
+        min_zipf: float = 2.5,
+        min_gap: float = 1.5,
+        capital_min_gap: float = 2.5,
+        max_doc_uses: int = 1,
+        max_words: int = 1,
+    ) -> None:
+        self.window = window
+        self.min_zipf = min_zipf  # an English word at least this frequent
+        self.min_gap = min_gap  # English zipf minus Chinese-text zipf, lowercase words
+        self.capital_min_gap = capital_min_gap  # capitalised words: names are often kept in Latin ...
+        self.max_doc_uses = max_doc_uses
+        self.max_words = max_words  # longer phrases are clauses (clause-switch, untranslated)
+
+    def score(self, ctx: DocContext) -> Iterator[Candidate]:
+        if ctx.dominance.language != _han_language(ctx):
+            return
+        for cand in super().score(ctx):
+            ev = cand.evidence
+            ev["gap"] = ev["zipf"] - ev["zh_latin"]
+            ev["spaced"] = 0.0
+            yield cand
+        lex, text = ctx.lexicon, ctx.text
+        for m in _SPACED_WORD_RE.finditer(text):
+            word = m.group(1) or m.group(2)
+            zipf, zh = lex.zipf(word), lex.zh_latin_zipf(word)
+            ev = {
+                "letters": float(len(word)),
+                "words": 1.0,
+                "allowed": float(word in ctx.allow_tokens),
+                "acronym": 0.0,
+                "camel": 0.0,
+                "capital": 0.0,
+                "surname": 0.0,
+                "name_phrase": 0.0,
+                "zipf": zipf,
+                "zh_latin": zh,
+                "gap": zipf - zh,
+                "doc_uses": 0.0,
+                "spaced": 1.0,
+                "bound_suffix": 0.0,
+            }
+            yield Candidate(m.start(), m.end(), ev)
+
+    def accept(self, cand: Candidate) -> bool:
+        ev = cand.evidence
+        if legit_shape(ev) or ev["surname"] or ev["letters"] < 2 or ev["words"] > self.max_words:
+            return False
+        if ev["name_phrase"] or ev["doc_uses"] > self.max_doc_uses or ev.get("bracketed") or ev.get("hyphenated"):
+            return False  # names, the document's own terms, terms explained, compounds ("e-commerce")
+        # ... unless a bound morpheme follows that only a country or party name takes
+        # ("Kazakh方" for 哈方, "Kyrgyz人").
+        gap = self.capital_min_gap if ev["capital"] and not ev["bound_suffix"] else self.min_gap
+        ok = ev["zipf"] >= self.min_zipf and ev["gap"] >= gap
+        if ok:
+            cand.note = "English word standing in Chinese" if ev["spaced"] else "English word glued to Chinese"
+            cand.evidence["confidence"] = min(0.9, 0.5 + 0.1 * ev["gap"])
+        return ok
+
+
+# A lowercase word between Han characters with a space on at least one side (glued ones are
+# junctions): "培养了 the 数百名".
+_SPACED_WORD_RE = re.compile(f"[{HAN}] ([a-z]+) ?[{HAN}]|[{HAN}]([a-z]+) [{HAN}]")
+
+
+def _han_language(ctx: DocContext) -> str:
+    return next((lang for lang in ctx.det["languages"] if lang in ("zh", "ja", "ko")), "zh")
+
+
+_LONE_HAN_RE = re.compile(f"(?<=[A-Za-z])[{HAN}](?![{HAN}])|(?<![{HAN}])[{HAN}](?=[A-Za-z])")
+
+
+@register
+class StrayHan(Rule):
+    """A single Han character glued to English letters in an English-dominant document
+    ("Kyrgyz方 side"): two or more are ``untranslated-sentence``'s."""
+
+    name = "stray-han"
+    kind = "switch"
+
+    def __init__(self, window: int = 3) -> None:
+        self.window = window  # Latin letters of context included on each glued side
+
+    def score(self, ctx: DocContext) -> Iterator[Candidate]:
+        lang = ctx.dominance.language
+        if lang is None or lang == _han_language(ctx):
+            return
+        text = ctx.text
+        for m in _LONE_HAN_RE.finditer(text):
+            a, b = m.start(), m.end()
+            while a > 0 and m.start() - a < self.window and text[a - 1].isalpha() and text[a - 1].isascii():
+                a -= 1
+            while b < len(text) and b - m.end() < self.window and text[b].isalpha() and text[b].isascii():
+                b += 1
+            yield Candidate(a, b, {"han": 1.0, "confidence": 0.75}, "Han character glued to English")
+
+    def accept(self, cand: Candidate) -> bool:
+        return True

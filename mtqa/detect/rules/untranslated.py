@@ -1,23 +1,35 @@
-"""``untranslated`` rule: a sentence or clause left in the non-dominant language."""
+"""``untranslated`` rule: a phrase, clause or sentence left in the non-dominant language."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 
-from mtqa.detect.base import DocContext, Rule, Span, register
+from mtqa.detect.base import Candidate, DocContext, Rule, register
 from mtqa.segment import CJK_PUNCT, HAN, HAN_RE, sentences
 
-_WORD_RE = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
+# Latin tokens; a hyphenated compound or a name with an apostrophe is one token.
+_TOKEN_RE = re.compile(r"[A-Za-z]+(?:['’\-][A-Za-z]+)*")
 # Stretches with no Han, no CJK punctuation and no line break, starting with a letter.
 _LATIN_STRETCH_RE = re.compile(f"[A-Za-z][^\\n{HAN}{CJK_PUNCT}]*")
 # Stretches of Han text (with CJK punctuation and digits), for Chinese in English text.
 _HAN_STRETCH_RE = re.compile(f"[{HAN}][^\\nA-Za-z]*")
-_OPENERS = {"“": "”", '"': '"', "《": "》", "「": "」", "『": "』", "(": ")", "（": "）", "‘": "’", "'": "'"}
+_OPENERS = {
+    "“": "”",
+    '"': '"',
+    "《": "》",
+    "「": "」",
+    "『": "』",
+    "(": ")",
+    "（": "）",
+    "‘": "’",
+    "'": "'",
+    "【": "】",
+}
 
 
 def _quoted(text: str, a: int, b: int) -> bool:
-    """Is ``text[a:b]`` wrapped in quotes or brackets (a title, a name in parentheses)?"""
+    """Is ``text[a:b]`` wrapped in quotes or brackets (a title, a gloss in parentheses)?"""
     i, j = a - 1, b
     while i >= 0 and text[i] == " ":
         i -= 1
@@ -29,45 +41,120 @@ def _quoted(text: str, a: int, b: int) -> bool:
     return closer is not None and text[j] == closer
 
 
+def _glossed(text: str, a: int, b: int) -> bool:
+    """Is ``text[a:b]`` followed by its translation in brackets ("习近平 (Xi Jinping)")?"""
+    j = b
+    while j < len(text) and text[j] == " ":
+        j += 1
+    return j + 1 < len(text) and text[j] in "(（" and text[j + 1].isascii() and text[j + 1].isalpha()
+
+
+_HAN_END_RE = re.compile(f"[{HAN}{CJK_PUNCT}]")
+
+
+def _trim_han(text: str, a: int, b: int) -> int:
+    """End of ``text[a:b]`` cut back to its last Han character or CJK punctuation, keeping a
+    closing quote or bracket that opens before ``a`` ("（“世纪工程”）" stays a bracketed gloss)."""
+    last = max((m.end() for m in _HAN_END_RE.finditer(text, a, b)), default=b)
+    return last
+
+
+def _trim_number(text: str, a: int, b: int) -> int:
+    """End of a Latin stretch without digits that run into the Han text after it ("…1992年")."""
+    j = b
+    while j > a and (text[j - 1].isdigit() or text[j - 1] in " .,"):
+        j -= 1
+    return j if j < b and b < len(text) and HAN_RE.match(text[b]) and text[j:b].strip(" .,") else b
+
+
 @register
 class UntranslatedSentence(Rule):
-    """Sentences in the other language of a document whose dominant language is clear."""
+    """Phrases and sentences in the other language of a document whose dominant language is
+    clear: English of ``min_words``+ words in Chinese, Chinese of ``min_han``+ characters in
+    English.
+
+    Evidence for English in Chinese: ``words``, the share of them that are English words or
+    capitalised (``known_share``), how many are lowercase English words that Chinese text does
+    not borrow (``english_words``: "the", "intelligence"; not "app", "vs"), and whether the
+    stretch is quoted or in brackets (``quoted``: titles, glosses). A phrase of capitalised
+    words only is a name ("New York", "Liu Jiangping") unless it is long.
+    """
 
     name = "untranslated-sentence"
     kind = "untranslated"
 
-    def find(self, ctx: DocContext) -> Iterator[Span]:
+    def __init__(
+        self,
+        min_words: int = 2,
+        min_han: int = 2,
+        min_word_share: float = 0.5,
+        word_zipf: float = 2.5,
+        min_gap: float = 1.0,
+        min_name_words: int = 5,
+    ) -> None:
+        self.min_words = min_words  # Latin words, for English inside a Chinese document
+        self.min_han = min_han  # Han characters, for Chinese inside an English document
+        self.min_word_share = min_word_share
+        self.word_zipf = word_zipf
+        self.min_gap = min_gap  # English zipf minus Chinese-text zipf of an "English word"
+        self.min_name_words = min_name_words  # capitalised-only phrases this long are sentences
+
+    def score(self, ctx: DocContext) -> Iterator[Candidate]:
         lang = ctx.dominance.language
         if lang == "zh":
             yield from self._latin_in_han(ctx)
         elif lang is not None:
             yield from self._han_in_latin(ctx)
 
-    def _latin_in_han(self, ctx: DocContext) -> Iterator[Span]:
+    def _latin_in_han(self, ctx: DocContext) -> Iterator[Candidate]:
         text, lex = ctx.text, ctx.lexicon
-        min_words, min_share = self.params["min_words"], self.params["min_word_share"]
-        word_zipf = ctx.det["word_zipf"]
         for m in _LATIN_STRETCH_RE.finditer(text):
-            if len(m.group()) < 2 * min_words:
+            if len(m.group()) < 3:
                 continue
             for a, b in sentences(text, m.start(), m.end()):
-                words = _WORD_RE.findall(text, a, b)
-                if len(words) < min_words or _quoted(text, a, b):
+                b = _trim_number(text, a, b)
+                words = _TOKEN_RE.findall(text, a, b)
+                if len(words) < 2:
                     continue
-                known = sum(1 for w in words if w[0].isupper() or lex.zipf(w) >= word_zipf)
-                share = known / len(words)
-                if share < min_share:
-                    continue
-                conf = min(0.99, (0.55 + 0.05 * len(words)) * share)
-                yield ctx.span(a, b, self.kind, conf, self.name, f"English in a Chinese document ({len(words)} words)")
+                known = sum(1 for w in words if w[0].isupper() or lex.zipf(w) >= self.word_zipf)
+                english = sum(
+                    1
+                    for w in words
+                    if w[0].islower() and lex.zipf(w) >= self.word_zipf and lex.borrow_gap(w) >= self.min_gap
+                )
+                ev = {
+                    "words": float(len(words)),
+                    "known_share": known / len(words),
+                    "english_words": float(english),
+                    "quoted": float(_quoted(text, a, b)),
+                }
+                yield Candidate(a, b, ev, f"English in a Chinese document ({len(words)} words)")
 
-    def _han_in_latin(self, ctx: DocContext) -> Iterator[Span]:
+    def _han_in_latin(self, ctx: DocContext) -> Iterator[Candidate]:
         text = ctx.text
-        min_han = self.params["min_han"]
         for m in _HAN_STRETCH_RE.finditer(text):
             for a, b in sentences(text, m.start(), m.end()):
+                b = _trim_han(text, a, b)
                 n = len(HAN_RE.findall(text, a, b))
-                if n < min_han or _quoted(text, a, b):
-                    continue
-                conf = min(0.99, 0.6 + 0.03 * n)
-                yield ctx.span(a, b, self.kind, conf, self.name, f"Chinese in an English document ({n} characters)")
+                a0 = a  # a number opening the bracket belongs to the gloss: "3nm (3纳米)"
+                while a0 > 0 and text[a0 - 1] in "0123456789.,% ":
+                    a0 -= 1
+                quoted = _quoted(text, a, b) or _quoted(text, a0, b) or _glossed(text, a, b)
+                ev = {"han": float(n), "quoted": float(quoted)}
+                yield Candidate(a, b, ev, f"Chinese in an English document ({n} characters)")
+
+    def accept(self, cand: Candidate) -> bool:
+        ev = cand.evidence
+        if ev["quoted"]:
+            return False
+        if "han" in ev:
+            return ev["han"] >= self.min_han
+        if ev["words"] < self.min_words or ev["known_share"] < self.min_word_share:
+            return False
+        return ev["english_words"] >= 1 or ev["words"] >= self.min_name_words
+
+    def confidence(self, cand: Candidate) -> float:
+        ev = cand.evidence
+        if "han" in ev:
+            return min(0.99, 0.6 + 0.03 * ev["han"])
+        return min(0.99, (0.55 + 0.05 * ev["words"]) * ev["known_share"])

@@ -1,15 +1,19 @@
-"""Alignment of passages to clean reference sentences.
+"""Retrieval of reference sentences for a passage: character-trigram shortlist, then chrF.
 
 References are split into sentences and labelled zh/en. For each passage: the best same-language
 sentence by chrF (after a cheap character-trigram pre-selection), and the best other-language
 sentence by multilingual sentence-embedding cosine (:mod:`mtqa.embed`). A match below its
 threshold is not used: an honest "no reference" beats a forced match.
+
+:class:`ReferenceIndex` is the retrieval the pipeline used before :class:`mtqa.align.ReferenceSet`
+(kept for current callers); the helpers here serve both.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,11 +32,20 @@ _CLAUSE_RE = re.compile(r"[,;，；、]\s*")
 
 @dataclass(frozen=True)
 class RefSentence:
+    """A stretch ``text == doc_text[start:end]`` of reference document ``doc``."""
+
     doc: str
     start: int
     end: int
     text: str
     lang: str
+
+    def overlaps(self, other: RefSentence) -> bool:
+        return self.doc == other.doc and self.start < other.end and other.start < self.end
+
+    @property
+    def label(self) -> str:
+        return f"{self.doc}:{self.start}-{self.end}"
 
 
 @dataclass(frozen=True)
@@ -46,17 +59,22 @@ class Alignment:
     best_cosine: float
 
 
-def _dice(a: Counter, b: Counter) -> float:
+def normalise(text: str) -> str:
+    """The key two reference stretches are duplicates under (whitespace collapsed)."""
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+def dice(a: Counter, b: Counter) -> float:
     total = sum(a.values()) + sum(b.values())
     return 2 * sum((a & b).values()) / total if total else 0.0
 
 
-def _trigrams(text: str) -> Counter:
+def trigrams(text: str) -> Counter:
     t = _SPACE_RE.sub(" ", text.lower())
     return Counter(t[i : i + 3] for i in range(max(0, len(t) - 2)))
 
 
-def _long_enough(s: str, min_han: int, min_words: int) -> bool:
+def long_enough(s: str, min_han: int, min_words: int) -> bool:
     han, _ = count_scripts(s)
     return han >= min_han or len(s.split()) >= min_words
 
@@ -88,14 +106,24 @@ def reference_sentences(
         spans = [(a, b)] + (clause_windows(text, a, b) if windows else [])
         for s0, s1 in spans:
             s = text[s0:s1]
-            if not _long_enough(s, min_han, min_words):
+            if not long_enough(s, min_han, min_words):
                 continue
-            key = _SPACE_RE.sub(" ", s)
+            key = normalise(s)
             if key in seen:
                 continue
             seen.add(key)
             out.append(RefSentence(doc_id, s0, s1, s, language_of(s)))
     return out
+
+
+def rank_chrf(
+    text: str, refs: Sequence[RefSentence], grams: Sequence[Counter], pool: Sequence[int], shortlist: int
+) -> list[tuple[float, int]]:
+    """chrF (beta=1) of ``text`` against the ``shortlist`` candidates of ``pool`` (indices into
+    ``refs`` / ``grams``) that share most character trigrams with it, best first."""
+    g = trigrams(text)
+    ranked = sorted(pool, key=lambda i: -dice(g, grams[i]))[:shortlist]
+    return sorted(((RETRIEVAL_CHRF.sentence_score(text, [refs[i].text]).score, i) for i in ranked), reverse=True)
 
 
 class ReferenceIndex:
@@ -111,16 +139,18 @@ class ReferenceIndex:
         shortlist: int = 12,
     ):
         seen: set[str] = set()
-        self.refs = []
+        self.refs: list[RefSentence] = []
         for r in refs:  # the same sentence in two documents (003 repeats 000) is one candidate
-            key = _SPACE_RE.sub(" ", r.text)
+            key = normalise(r.text)
             if key not in seen:
                 seen.add(key)
                 self.refs.append(r)
         self.chrf_min, self.chrf_margin = chrf_min, chrf_margin
         self.cosine_min, self.cosine_margin = cosine_min, cosine_margin
         self.shortlist = shortlist
-        self._grams = [_trigrams(r.text) for r in refs]
+        # One profile per kept candidate, in the same order (profiles of the list before
+        # de-duplication shifted every later candidate onto another sentence's trigrams).
+        self._grams = [trigrams(r.text) for r in self.refs]
         self._emb: np.ndarray | None = None
 
     def __len__(self) -> int:
@@ -143,22 +173,14 @@ class ReferenceIndex:
         if best is None:
             return floor
         w = self.refs[best]
-        rivals = [
-            sc
-            for sc, i in scored
-            if self.refs[i].doc != w.doc or self.refs[i].end <= w.start or w.end <= self.refs[i].start
-        ]
-        return max(rivals, default=floor)
+        return max((sc for sc, i in scored if not self.refs[i].overlaps(w)), default=floor)
 
     def align(self, text: str, lang: str | None = None) -> Alignment:
         lang = lang or language_of(text)
-        chrf = RETRIEVAL_CHRF
-        grams = _trigrams(text)
         same = [i for i, r in enumerate(self.refs) if r.lang == lang]
-        ranked = sorted(same, key=lambda i: -_dice(grams, self._grams[i]))[: self.shortlist]
-        scored = sorted(((chrf.sentence_score(text, [self.refs[i].text]).score, i) for i in ranked), reverse=True)
+        scored = rank_chrf(text, self.refs, self._grams, same, self.shortlist)
         best_chrf, best_i = scored[0] if scored else (0.0, None)
-        chrf_margin = best_chrf - self._runner_up([(sc, i) for sc, i in scored], best_i, 0.0)
+        chrf_margin = best_chrf - self._runner_up(scored, best_i, 0.0)
         other = [i for i, r in enumerate(self.refs) if r.lang != lang]
         best_j, best_cos, cos_margin = None, -1.0, 0.0
         if other:

@@ -1,0 +1,551 @@
+"""Repair of flagged passages: candidates, checks, a choice per passage, and the splice.
+
+For each passage mtqa builds the candidates a careful editor would weigh, from the smallest
+edit to the largest:
+
+``rules``    the sure fixes of its spans (a repeat deleted, a merge split, mojibake decoded);
+``pieces``   the clean text kept verbatim and only the stretches in the wrong language
+             translated, each on its own (``memory`` when a stretch is a sentence of the clean
+             references, whose counterpart in the bitext replaces it);
+``mt``       the whole passage rewritten by the MT model (repair prompt for mixed text);
+``original`` the passage as it stands.
+
+Every candidate goes through the same checks: words left in the wrong language, spans the
+detector still finds, the MT output checks, content the source side does not explain
+(``invented``), clean text rewritten. The candidate with the lightest problems wins, the
+smaller edit on ties; why it won is recorded with every candidate's problems.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING
+
+from mtqa.passages import Passage
+from mtqa.record import Candidate
+from mtqa.segment import CJK_PUNCT, HAN, HAN_RE, count_scripts
+from mtqa.translate.checks import weighted_length
+from mtqa.translate.prompt import AUTO
+
+if TYPE_CHECKING:
+    from mtqa.detect import Detector
+    from mtqa.translate.base import Translation, Translator
+    from mtqa.translate.glossary import Glossary
+
+log = logging.getLogger(__name__)
+
+# A stretch of English: words with the spaces and punctuation between them.
+_LATIN_STRETCH_RE = re.compile(
+    r"[A-Za-z][A-Za-z0-9'’\-]*(?:[ \t,;:.!?\"“”'‘’()$%&/\-–—]+[A-Za-z0-9][A-Za-z0-9'’\-]*)*[.!?,;:]?[\"”’)]?"
+)
+# A stretch of Chinese: Han characters with the CJK punctuation and digits between them.
+_HAN_STRETCH_RE = re.compile(f"[{HAN}](?:[{HAN}{CJK_PUNCT}0-9·—…“”‘’]*[{HAN}{CJK_PUNCT}])?")
+_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
+# A space next to a Han character or CJK punctuation: Latin spacing left in Chinese text.
+_CJK_SPACE_RE = re.compile(f"(?<=[{HAN}{CJK_PUNCT}]) +| +(?=[{HAN}{CJK_PUNCT}])")
+_CAMEL_RE = re.compile(r"^(?:[a-z]+[A-Z]|[A-Z][a-z]+[A-Z])")
+
+
+@cache
+def _stop_words() -> frozenset[str]:
+    """The 150 most frequent English words (wordfreq): function words, not content."""
+    from wordfreq import top_n_list
+
+    return frozenset(top_n_list("en", 150))
+
+
+# How much each problem weighs when no candidate is clean (lower total wins). ``foreign_left``
+# grows with the share of the text still in the wrong language; ``spans_left`` counts up to 3.
+WEIGHTS = {
+    "empty": 100.0,
+    "runaway": 50.0,
+    "copied_source": 10.0,
+    "foreign_left": 2.0,  # + 10 x the wrong-language share of the candidate
+    "new_number": 3.0,
+    "invented": 30.0,  # an invented phrase falls back to the smaller edit, even a flagged one
+    "too_long": 5.0,
+    "too_short": 5.0,
+    "spans_left": 1.0,  # per span, at most 3
+    "rewrote_clean_text": 4.0,
+    "lost_token": 5.0,  # an acronym, code, gloss or number of the passage is gone
+    "han_in_english": 0.0,  # covered by foreign_left, counted once
+    "latin_in_chinese": 0.0,
+}
+# Candidate methods from the smallest edit to the largest: the tie-break order.
+ORDER = ("rules", "memory", "pieces", "mt", "original")
+
+
+def pre_edit(p: Passage) -> tuple[str, bool]:
+    """The passage with the sure fixes of its spans applied, and whether every span had one.
+
+    A ``duplication`` span is the superfluous copy (a repeat, or a tail that says again in the
+    other language what was just said): without a fix of its own, it is deleted.
+    """
+    fixes: list[tuple[int, int, str]] = []
+    last_end = -1
+    for s in sorted(p.spans, key=lambda s: (s.start, s.end)):
+        fix = s.fix if s.fix is not None else ("" if s.kind == "duplication" else None)
+        if fix is not None and s.start >= last_end:
+            fixes.append((s.start - p.start, s.end - p.start, fix))
+            last_end = s.end
+    text = p.text
+    for a, b, fix in reversed(fixes):
+        text = text[:a] + fix + text[b:]
+        if not fix:  # no double space or space before punctuation where a copy was cut out
+            text = _tidy(text, a)
+    fixed = {(a + p.start, b + p.start) for a, b, _ in fixes}
+    return text, all((s.start, s.end) in fixed for s in p.spans)
+
+
+def _tidy(text: str, i: int) -> str:
+    """Spaces around position ``i`` after a deletion: no double space, none before punctuation."""
+    a, b = i, i
+    while a > 0 and text[a - 1] == " ":
+        a -= 1
+    while b < len(text) and text[b] == " ":
+        b += 1
+    if a == b:
+        return text
+    nxt = text[b : b + 1]
+    keep = "" if (a == 0 or not nxt or nxt in ",.;:!?，。；：！？" or not text[a - 1].isascii()) else " "
+    return text[:a] + keep + text[b:]
+
+
+def source_mode(text: str) -> str:
+    """Plain translation for single-script text (``zh``/``en``), repair (``auto``) for mixed."""
+    han, latin = count_scripts(text)
+    if han == 0:
+        return "en"
+    if latin == 0:
+        return "zh"
+    return AUTO
+
+
+def is_legit_latin(token: str, known: frozenset[str]) -> bool:
+    """A Latin token that belongs in Chinese text: an acronym, a code, a brand, a known name."""
+    return (
+        (token.isupper() and len(token) >= 2)
+        or any(c.isdigit() for c in token)
+        or bool(_CAMEL_RE.match(token))
+        or (len(token) == 1 and token.isupper())
+        or token in known
+    )
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A stretch of a passage written in the wrong language, offsets into the passage text."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # "clause" (two words / two Han characters or more), "word" (one dictionary word), "fragment"
+
+    @property
+    def whole(self) -> bool:
+        """Translatable on its own (and a candidate for the translation memory)."""
+        return self.kind == "clause"
+
+
+def _is_word(token: str, cut: frozenset[str]) -> bool:
+    """A complete English word or name, not a cut-off fragment of one: not reported cut by the
+    detector, three letters or more, and a known word unless capitalised (a name)."""
+    from wordfreq import zipf_frequency
+
+    if token in cut or len(token) < 3:
+        return False
+    return token[0].isupper() or zipf_frequency(token, "en") >= 3.0
+
+
+def foreign_pieces(
+    text: str, target: str, known: frozenset[str] = frozenset(), cut: frozenset[str] = frozenset()
+) -> list[Piece]:
+    """The stretches of ``text`` that are not in ``target`` and are not legitimate tokens
+    (acronyms, codes, brands, known names, glosses in brackets or quotes). ``cut``: tokens the
+    detector found cut off (fragments, never translated on their own)."""
+    out = []
+    if target == "zh":
+        for m in _LATIN_STRETCH_RE.finditer(text):
+            words = _WORD_RE.findall(m.group())
+            if not words or all(is_legit_latin(w, known) for w in words) or _is_gloss(text, m.start(), m.end()):
+                continue
+            a, b = m.start(), m.end()
+            while b > a and text[b - 1] in " \t":
+                b -= 1
+            kind = "clause" if len(words) >= 2 else ("word" if _is_word(words[0], cut) else "fragment")
+            out.append(Piece(a, b, text[a:b], kind))
+    else:
+        for m in _HAN_STRETCH_RE.finditer(text):
+            if _is_gloss(text, m.start(), m.end()):
+                continue
+            n = len(HAN_RE.findall(m.group()))
+            out.append(Piece(m.start(), m.end(), m.group(), "clause" if n >= 2 else "fragment"))
+    return out
+
+
+def _is_gloss(text: str, a: int, b: int) -> bool:
+    """A stretch in brackets or quotes of its own (``Xi Jinping (习近平)``, ``比什凯克（Bishkek）``,
+    a quoted title): a gloss or a name, not damage."""
+    i, j = a, b
+    while i > 0 and text[i - 1] == " ":
+        i -= 1
+    while j < len(text) and text[j] == " ":
+        j += 1
+    before, after = text[i - 1 : i], text[j : j + 1]
+    pairs = {"(": ")", "（": "）", "“": "”", '"': '"', "《": "》", "「": "」", "‘": "’"}
+    return bool(before) and pairs.get(before) == after
+
+
+def foreign_share(text: str, target: str, known: frozenset[str], source: str = "") -> float:
+    """Share of ``text`` (in Latin-letter units, a Han character = 4 letters) still in the wrong
+    language. A token the model merely upper-cased (``ges`` -> ``GES``) is not a legitimate acronym."""
+    total = weighted_length(text)
+    if not total:
+        return 0.0
+    if target == "zh":
+        foreign_src = {w.lower() for w in _WORD_RE.findall(source) if not is_legit_latin(w, known)}
+        bad = sum(
+            len(w)
+            for w in _WORD_RE.findall(text)
+            if not is_legit_latin(w, known) or (w.isupper() and w.lower() in foreign_src)
+        )
+    else:
+        bad = 4 * sum(len(HAN_RE.findall(p.text)) for p in foreign_pieces(text, "en"))
+    return bad / total
+
+
+_NUMBER_RE = re.compile(r"\d[\d,.]*\d|\d")
+
+
+def _digits(n: str) -> str:
+    """A number's significant digits: ``94.8`` and ``948`` (亿) are the same figure."""
+    return n.replace(",", "").replace(".", "").rstrip("0") or "0"
+
+
+def new_numbers(candidate: str, sources: Sequence[str]) -> list[str]:
+    """Numbers in ``candidate`` that no source text has (up to scale: 94.8 billion = 948亿)."""
+    have = {_digits(n) for src in sources for n in _NUMBER_RE.findall(src)}
+    return [n for n in _NUMBER_RE.findall(candidate) if _digits(n) not in have]
+
+
+def _content_units(text: str, lang: str) -> Counter:
+    if lang == "zh":
+        return Counter(HAN_RE.findall(text))
+    return Counter(w.lower() for w in _WORD_RE.findall(text) if len(w) > 2 and w.lower() not in _stop_words())
+
+
+def unexplained(candidate: str, original: str, pool: Sequence[str], lang: str) -> tuple[int, int]:
+    """(content units new in ``candidate`` that no source-side text explains, all new units)."""
+    new = _content_units(candidate, lang) - _content_units(original, lang)
+    explained: Counter = Counter()
+    for text in pool:
+        explained |= _content_units(text, lang)
+    return sum((new - explained).values()), sum(new.values())
+
+
+def kept_share(original: str, candidate: str, pieces: Sequence[Piece], lang: str) -> float:
+    """Share of the original's clean target-language text that the candidate keeps, in order."""
+    keep = []
+    pos = 0
+    for p in pieces:
+        keep.append(original[pos : p.start])
+        pos = p.end
+    keep.append(original[pos:])
+    clean = "".join(keep)
+    units = (lambda s: "".join(HAN_RE.findall(s))) if lang == "zh" else (lambda s: " ".join(_WORD_RE.findall(s)))
+    a, b = units(clean), units(candidate)
+    if not a:
+        return 1.0
+    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return sum(m.size for m in sm.get_matching_blocks()) / len(a)
+
+
+@dataclass
+class Repair:
+    """The chosen repair of one passage and the candidates it was chosen from."""
+
+    text: str
+    method: str
+    reason: str
+    candidates: list[Candidate] = field(default_factory=list)
+
+    @property
+    def flags(self) -> list[str]:
+        chosen = next((c for c in self.candidates if c.method == self.method), None)
+        return list(chosen.problems) if chosen else []
+
+
+@dataclass(frozen=True)
+class RepairSettings:
+    """Thresholds of the repair stage (the ``repair:`` section of the config)."""
+
+    memory: bool = True  # a stretch that is a sentence of the references takes its bitext counterpart
+    memory_min_chrf: float = 90.0
+    invented_slack: int = 2  # unexplained content units always tolerated
+    invented_share: float = 0.5  # beyond the slack, the share of new content that may be unexplained
+    min_kept_share: float = 0.7  # below this share of the clean text kept, a rewrite is flagged
+    rank_margin: float = 5.0  # a clean translation beats a smaller clean edit when its QE is this much higher
+
+
+class Repairer:
+    """Builds, checks and chooses repair candidates for the passages of one document."""
+
+    def __init__(
+        self,
+        translator: Callable[[], Translator],
+        detector: Detector,
+        target: str,
+        known_latin: frozenset[str] = frozenset(),
+        memory: Callable[[str], str | None] | None = None,
+        settings: RepairSettings | None = None,
+        glossary: Glossary | None = None,
+        rank: Callable[[str, list[str]], list[float]] | None = None,
+    ) -> None:
+        self._translator = translator
+        self.detector = detector
+        self.target = target
+        self.known = known_latin
+        self.memory = memory
+        self.settings = settings or RepairSettings()
+        self.glossary = glossary
+        self.rank = rank
+
+    def repair(self, passages: Sequence[Passage], progress: Callable[[int], None] | None = None) -> list[Repair]:
+        tgt = self.target
+        other = "en" if tgt == "zh" else "zh"
+        edits = [pre_edit(p) for p in passages]
+        pieces = [
+            foreign_pieces(pre, tgt, self.known, _cut_tokens(p)) for p, (pre, _) in zip(passages, edits, strict=True)
+        ]
+        # Translation jobs: every wrong-language stretch (unless the translation memory has it),
+        # and whole passages that need MT beyond their stretches.
+        memo: dict[tuple[int, int], str] = {}
+        piece_jobs: list[tuple[int, int]] = []
+        for i, ps in enumerate(pieces):
+            for j, pc in enumerate(ps):
+                hit = self.memory(pc.text) if (self.memory and self.settings.memory and pc.whole) else None
+                if hit is not None:
+                    memo[(i, j)] = hit
+                elif pc.kind != "fragment":
+                    piece_jobs.append((i, j))
+        whole_idx = [i for i, (pre, fixed) in enumerate(edits) if self._needs_whole_mt(pre, fixed, pieces[i], i, memo)]
+        if progress:
+            progress(len(passages) - len(whole_idx))
+        whole_tr = self._translate_by_mode([edits[i][0] for i in whole_idx], tgt, progress)
+        piece_tr = self._translate([pieces[i][j].text for i, j in piece_jobs], other, tgt)
+        mt: dict[int, Translation] = dict(zip(whole_idx, whole_tr, strict=True))
+        piece_out: dict[tuple[int, int], Translation] = dict(zip(piece_jobs, piece_tr, strict=True))
+
+        out = []
+        for i, p in enumerate(passages):
+            pre = edits[i][0]
+            ps = pieces[i]
+            pool = [pre, *self._terms(pre, other)]
+            cands: list[tuple[str, str, list[str]]] = []  # (method, text, MT flags)
+            if pre != p.text:
+                cands.append(("rules", pre, []))
+            if ps:
+                text, used_memory, flags = self._splice_pieces(pre, ps, i, memo, piece_out)
+                cands.append(("memory" if used_memory else "pieces", text, flags))
+            for j, _pc in enumerate(ps):
+                if (i, j) in memo:
+                    pool.append(memo[(i, j)])
+                elif (i, j) in piece_out:
+                    pool.append(piece_out[(i, j)].text)
+            if i in mt:
+                cands.append(("mt", mt[i].text, list(mt[i].flags)))
+            cands.append(("original", p.text, []))
+            out.append(self._choose(p, pre, ps, cands, pool))
+        return out
+
+    @staticmethod
+    def _needs_whole_mt(pre: str, fixed: bool, ps: list[Piece], i: int, memo: dict[tuple[int, int], str]) -> bool:
+        """A whole-passage rewrite is a candidate unless the sure fixes left nothing foreign, the
+        memory covers every stretch, or one stretch is the whole passage (the same request)."""
+        if not ps:
+            return not fixed
+        if all((i, j) in memo for j in range(len(ps))):
+            return False
+        single = len(ps) == 1 and ps[0].whole and not pre[: ps[0].start].strip() and not pre[ps[0].end :].strip()
+        return not single
+
+    # --- translation -------------------------------------------------------------------------
+    def _terms(self, text: str, src: str) -> list[str]:
+        """Glossary translations of the terms in ``text``: they explain the words they bring."""
+        if self.glossary is None:
+            return []
+        return [b for _, b in self.glossary.entries_for(text, src, self.target)]
+
+    def _translate(self, texts: list[str], src: str, tgt: str) -> list[Translation]:
+        if not texts:
+            return []
+        return self._translator().translate(texts, src, tgt)
+
+    def _translate_by_mode(
+        self, texts: list[str], tgt: str, progress: Callable[[int], None] | None
+    ) -> list[Translation]:
+        """Translate texts grouped by their source mode (zh, en or auto), results in input order."""
+        out: list[Translation | None] = [None] * len(texts)
+        groups: dict[str, list[int]] = {}
+        for i, t in enumerate(texts):
+            groups.setdefault(source_mode(t), []).append(i)
+        for mode, idx in groups.items():
+            done = self._translator().translate([texts[i] for i in idx], mode, tgt, progress=progress)
+            for i, tr in zip(idx, done, strict=True):
+                out[i] = tr
+        return [t for t in out if t is not None]
+
+    def _splice_pieces(
+        self,
+        pre: str,
+        ps: list[Piece],
+        i: int,
+        memo: dict[tuple[int, int], str],
+        piece_out: dict[tuple[int, int], Translation],
+    ) -> tuple[str, bool, list[str]]:
+        text, used_memory, flags = pre, False, []
+        for j in reversed(range(len(ps))):
+            pc = ps[j]
+            left, right = text[: pc.start], text[pc.end :]
+            if (i, j) in memo:
+                new, used_memory = memo[(i, j)], True
+            elif pc.kind == "fragment" or _said_beside(piece_out[(i, j)].text, left, right, self.target):
+                # a cut-off fragment, or a word whose translation is glued right beside it
+                # ("declar申报", "coop合作"): the rest of the text already says it
+                new = ""
+            else:
+                tr = piece_out[(i, j)]
+                new = tr.text
+                flags.extend(f for f in tr.flags if f not in flags)
+            if self.target == "zh":  # Chinese takes no spaces around what replaces an English stretch
+                left, right = left.rstrip(" "), right.lstrip(" ")
+            text = left + _fit(text, pc, new, self.target) + right
+        return text, used_memory, flags
+
+    # --- checks and choice -------------------------------------------------------------------
+    def _by_quality(self, source: str, best: Candidate, clean: list[Candidate]) -> tuple[Candidate, str] | None:
+        """Among clean translations (pieces, memory, mt), a clearly better estimated translation
+        of the passage beats the smaller edit; None when that does not change the choice."""
+        pool = [c for c in clean if c.method in ("pieces", "mt")]
+        if self.rank is None or best.method not in ("pieces", "mt") or len(pool) < 2:
+            return None
+        scores = self.rank(source, [c.text for c in pool])
+        top = max(range(len(pool)), key=scores.__getitem__)
+        mine = scores[pool.index(best)]
+        if pool[top] is best or scores[top] - mine < self.settings.rank_margin:
+            return None
+        why = f"{pool[top].method}: clean, and its estimated translation quality ({scores[top]:.1f}) beats {best.method} ({mine:.1f})"
+        return pool[top], why
+
+    def problems(self, p: Passage, pre: str, ps: list[Piece], method: str, text: str, mt_flags: list[str], pool):
+        """The problems of one candidate (empty: a clean repair)."""
+        out: list[str] = [f for f in mt_flags if WEIGHTS.get(f, 1.0) > 0]
+        if not text.strip():
+            return ["empty"]
+        if foreign_share(text, self.target, self.known, p.text):
+            out.append("foreign_left")
+        if new_numbers(text, [p.text, pre]):
+            out.append("new_number")
+        left = len(self.detector.detect(text).spans)
+        out.extend(["spans_left"] * left)
+        if method in ("mt", "pieces", "memory"):
+            bad, new = unexplained(text, pre, pool, self.target)
+            s = self.settings
+            if bad > s.invented_slack and bad > s.invented_share * new:
+                out.append("invented")
+        if method == "mt" and kept_share(pre, text, ps, self.target) < self.settings.min_kept_share:
+            out.append("rewrote_clean_text")
+        if method != "original" and lost_tokens(p.text, text, self.known):
+            out.append("lost_token")
+        return out
+
+    def _choose(self, p: Passage, pre: str, ps: list[Piece], cands, pool) -> Repair:
+        checked = []
+        for method, text, flags in cands:
+            probs = self.problems(p, pre, ps, method, text, flags, pool)
+            checked.append(Candidate(method, text, tuple(probs)))
+
+        def weight(c: Candidate) -> float:
+            w = sum(WEIGHTS.get(x, 1.0) for x in c.problems if x != "spans_left")
+            w += min(3, c.problems.count("spans_left")) * WEIGHTS["spans_left"]
+            if "foreign_left" in c.problems:
+                w += 10.0 * foreign_share(c.text, self.target, self.known, p.text)
+            return w
+
+        best = min(checked, key=lambda c: (weight(c), ORDER.index(c.method)))
+        ranked = self._by_quality(p.text, best, [c for c in checked if not c.problems])
+        if ranked is not None:
+            best, reason = ranked
+        elif not best.problems:
+            reason = f"{best.method}: the smallest edit that passes every check"
+        else:
+            rivals = ", ".join(f"{c.method} ({'; '.join(sorted(set(c.problems))) or 'ok'})" for c in checked)
+            reason = f"{best.method}: no candidate passes every check; lightest problems of {rivals}"
+        return Repair(best.text, best.method, reason, checked)
+
+
+_KEEP_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]*")
+
+
+def lost_tokens(original: str, candidate: str, known: frozenset[str]) -> list[str]:
+    """Acronyms, codes and known names of the original that the candidate dropped or changed
+    (``HSK``, ``C919``, ``Bishkek`` in a gloss). Numbers are checked by :func:`new_numbers`."""
+    keep = {
+        t
+        for t in _KEEP_RE.findall(original)
+        if not t.isdigit() and (is_legit_latin(t, known) or _is_gloss(original, *_find(original, t)))
+    }
+    return sorted(t for t in keep if t not in candidate)
+
+
+def _find(text: str, token: str) -> tuple[int, int]:
+    i = text.find(token)
+    return i, i + len(token)
+
+
+def _cut_tokens(p: Passage) -> frozenset[str]:
+    """Latin tokens of a passage that the detector reported as cut-off words."""
+    return frozenset(w for s in p.spans if s.kind == "truncation" for w in _WORD_RE.findall(s.text))
+
+
+def _said_beside(translation: str, left: str, right: str, target: str) -> bool:
+    """The translation of a glued word already stands right beside it (a translated duplicate)."""
+    if target != "zh":
+        words = [w.lower() for w in _WORD_RE.findall(translation)]
+        near = " ".join(_WORD_RE.findall(left[-30:] + " " + right[:30])).lower()
+        return bool(words) and all(w in near for w in words)
+    han = "".join(HAN_RE.findall(translation))
+    return len(han) >= 2 and (right.lstrip().startswith(han[:2]) or left.rstrip().endswith(han[-2:]))
+
+
+def _fit(text: str, pc: Piece, new: str, target: str) -> str:
+    """A translated stretch shaped to sit where the stretch was (no stray spaces in Chinese,
+    sentence punctuation only where the stretch had some)."""
+    new = new.strip()
+    if target == "zh":
+        ended = pc.text.rstrip()[-1:] in ".!?。！？"
+        if not ended:
+            new = new.rstrip("。.")
+        return _CJK_SPACE_RE.sub("", new)
+    left = " " if pc.start > 0 and text[pc.start - 1].isalnum() else ""
+    right = " " if pc.end < len(text) and text[pc.end].isalnum() else ""
+    if pc.text[-1:] not in "。！？":
+        new = new.rstrip(".")
+    return f"{left}{new}{right}"
+
+
+def splice(text: str, edits: Sequence[tuple[int, int, str]]) -> str:
+    """``text`` with every ``(start, end)`` replaced by its repair; everything else untouched."""
+    out, pos = [], 0
+    for a, b, new in sorted(edits):
+        out.append(text[pos:a])
+        out.append(new)
+        pos = b
+    out.append(text[pos:])
+    return "".join(out)

@@ -1,0 +1,229 @@
+"""The repair stage: candidates, checks and the choice per passage (mtqa/repair.py).
+
+The engine here is a dictionary: it answers each request with a fixed output, so each test
+controls exactly what the "model" said and checks what the repair stage does with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from mtqa.detect import Detector, Span
+from mtqa.passages import Passage
+from mtqa.repair import (
+    Repairer,
+    foreign_pieces,
+    foreign_share,
+    kept_share,
+    new_numbers,
+    pre_edit,
+    splice,
+    unexplained,
+)
+from mtqa.translate.base import Generated, Request, Translator
+
+
+class DictEngine(Translator):
+    """Outputs looked up by source text; unknown sources come back unchanged."""
+
+    name = "dict"
+
+    def __init__(self, table: dict[str, str]) -> None:
+        super().__init__(retry=False)
+        self.table = table
+        self.asked: list[tuple[str, str, str]] = []
+
+    @property
+    def model_id(self) -> str:
+        return "dict"
+
+    def generate(self, requests: Sequence[Request]) -> list[Generated]:
+        out = []
+        for r in requests:
+            self.asked.append((r.text, r.src, r.tgt))
+            out.append(Generated(self.table.get(r.text, r.text), 1))
+        return out
+
+
+def passage(text: str, spans: list[tuple[int, int, str, str | None]], offset: int = 0) -> Passage:
+    sp = [
+        Span(offset + a, offset + b, text[a:b], kind, "major", 0.9, "test", fix=fix) for a, b, kind, fix in spans
+    ]
+    return Passage(1, offset, offset + len(text), text, sp)
+
+
+def repairer(table: dict[str, str], target: str = "zh", memory=None) -> tuple[Repairer, DictEngine]:
+    engine = DictEngine(table)
+    return Repairer(lambda: engine, Detector(), target, frozenset({"SCO"}), memory), engine
+
+
+def test_pre_edit_applies_sure_fixes_only():
+    text = "共同提高中吉三大口岸通关通关效率。"
+    i = text.index("通关通关") + 2
+    p = passage(text, [(i, i + 2, "duplication", "")], offset=100)
+    assert pre_edit(p) == ("共同提高中吉三大口岸通关效率。", True)
+    # a duplication span is the superfluous copy: without a fix of its own it is deleted
+    q = passage(text, [(i, i + 2, "duplication", None)])
+    assert pre_edit(q) == ("共同提高中吉三大口岸通关效率。", True)
+    tail = "公民数量持续增长tinues to increase, and new associations are set up."
+    a = tail.index("tinues")
+    r = passage(tail, [(a, a + len("tinues to increase"), "duplication", None)])
+    assert pre_edit(r)[0] == "公民数量持续增长, and new associations are set up."
+    # other spans without a fix stay as they are
+    s = passage(text, [(i, i + 2, "switch", None)])
+    assert pre_edit(s) == (text, False)
+
+
+def test_foreign_pieces_leave_legitimate_latin_alone():
+    text = "中吉两国在SCO框架内合作。We will en鼓励并支持iPhone手机出口。"
+    pieces = foreign_pieces(text, "zh")
+    assert [p.text for p in pieces] == ["We will en"]
+    assert pieces[0].whole
+    assert [p.text for p in foreign_pieces("Xi Jinping (习近平) met 两国元首 in Astana.", "en")] == ["两国元首"]
+
+
+def test_rules_win_when_the_sure_fix_is_clean():
+    text = "共同提高中吉三大口岸通关通关效率。"
+    i = text.index("通关通关") + 2
+    rep, engine = repairer({})
+    [r] = rep.repair([passage(text, [(i, i + 2, "duplication", "")])])
+    assert r.method == "rules" and r.text == "共同提高中吉三大口岸通关效率。"
+    assert engine.asked == []  # no MT for a passage the rules repaired
+
+
+def test_pieces_keep_the_clean_text_verbatim():
+    text = "我们将充分发挥这些平台作用。We will en鼓励并支持两国企业开展合作。"
+    a = text.index("We")
+    rep, engine = repairer(
+        {
+            "We will en": "我们将",
+            # the whole-passage rewrite paraphrases the clean Chinese part
+            text: "我们会好好利用这些平台。我们将鼓励两国企业合作。",
+        }
+    )
+    [r] = rep.repair([passage(text, [(a, a + 10, "switch", None)])])
+    assert r.method == "pieces"
+    assert r.text == "我们将充分发挥这些平台作用。我们将鼓励并支持两国企业开展合作。"
+    mt = next(c for c in r.candidates if c.method == "mt")
+    assert "rewrote_clean_text" in mt.problems
+    assert ("We will en", "en", "zh") in engine.asked
+
+
+def test_invented_content_falls_back_to_the_smaller_edit():
+    text = "中方愿同吉方共建strat战略合作。"
+    a = text.index("strat")
+    table = {"strat": "战略", text: "中方愿同吉方共建“一带一路”战略合作。"}
+    rep, _ = repairer(table)
+    [r] = rep.repair([passage(text, [(a, a + 5, "switch", None)])])
+    mt = next(c for c in r.candidates if c.method == "mt")
+    assert "invented" in mt.problems
+    # the smaller edit: a cut-off fragment glued to the word it came from is dropped
+    assert r.method == "pieces" and r.text == "中方愿同吉方共建战略合作。" and not r.flags
+    # with a sure fix from the detector (a translated tail: delete it), the rules win without MT
+    [r] = repairer(table)[0].repair([passage(text, [(a, a + 5, "duplication", "")])])
+    assert r.method == "rules" and r.text == "中方愿同吉方共建战略合作。"
+
+
+def test_untranslated_sentence_is_translated_and_leftovers_are_flagged():
+    text = "China has remained Kyrgyzstan's largest trading partner for many years."
+    good = "多年来，中国一直是吉尔吉斯斯坦最大的贸易伙伴。"
+    rep, _ = repairer({text: good})
+    [r] = rep.repair([passage(text, [(0, len(text), "untranslated", None)])])
+    assert r.method in ("pieces", "mt") and r.text == good and not r.flags
+    original = next(c for c in r.candidates if c.method == "original")
+    assert "foreign_left" in original.problems
+    rep2, _ = repairer({text: "多年来，中国一直是Kyrgyzstan最大的trading partner。"})
+    [r2] = rep2.repair([passage(text, [(0, len(text), "untranslated", None)])])
+    assert "foreign_left" in r2.flags  # nothing clean: the lightest problems win, and they are recorded
+
+
+def test_memory_replaces_a_reference_sentence_with_its_counterpart():
+    text = "Xi says China-Kyrgyzstan cooperation holds great potential."
+    rep, engine = repairer({}, memory=lambda s: "习近平强调,中吉合作大有可为。" if s == text else None)
+    [r] = rep.repair([passage(text, [(0, len(text), "untranslated", None)])])
+    assert r.method == "memory" and r.text == "习近平强调,中吉合作大有可为。"
+    assert all(src != "en" or t != text for t, src, _ in engine.asked)
+
+
+def test_english_document_repairs_chinese_left_in():
+    text = "Following the meeting, 两国元首 witnessed the signing of documents."
+    a = text.index("两国元首")
+    rep, _ = repairer({"两国元首": "the two heads of state"}, target="en")
+    [r] = rep.repair([passage(text, [(a, a + 4, "untranslated", None)])])
+    assert r.text == "Following the meeting, the two heads of state witnessed the signing of documents."
+
+
+def test_checks_helpers():
+    assert unexplained("中方愿同吉方共建“一带一路”战略", "中方愿同吉方共建strat战略", ["战略"], "zh") == (4, 4)
+    assert kept_share("甲乙丙丁戊己", "甲乙丙丁戊己", [], "zh") == 1.0
+    assert splice("abcdef", [(3, 4, "X"), (0, 1, "")]) == "bcXef"
+
+
+def test_wrong_language_share_and_new_numbers():
+    assert foreign_share("我们将鼓励合作。", "zh", frozenset()) == 0.0
+    assert foreign_share("We will encourage cooperation.", "zh", frozenset()) == 1.0
+    mostly = foreign_share("刘江平:近年来,在习近平和扎帕罗夫的 strategic指导下,中吉关系发展迅速。", "zh", frozenset())
+    assert 0.0 < mostly < 0.2
+    assert foreign_share("中吉合作SCO峰会", "zh", frozenset()) == 0.0
+    # an upper-cased fragment of the source is not an acronym
+    assert foreign_share("百年合作GES正在加速", "zh", frozenset(), source="百年合作ges正在加速") > 0
+    src = "China's trade reached US $ 94.8 billion 33 years after 202四"
+    assert new_numbers("33年来，贸易额达948亿美元", [src]) == []
+    assert new_numbers("自1992年建交以来，贸易额达948亿美元", [src]) == ["1992"]
+
+
+def test_a_mostly_translated_candidate_beats_the_untranslated_original():
+    text = "Liu Jiangping: In recent years, relations have continued to develop rapidly and fruitfully."
+    out = "刘江平:近年来,中吉关系持续快速发展,成果fruitful。"
+    rep, _ = repairer({text: out})
+    [r] = rep.repair([passage(text, [(0, len(text), "untranslated", None)])])
+    assert r.text == out and "foreign_left" in r.flags
+
+
+def test_a_clearly_better_translation_beats_the_smaller_clean_edit():
+    text = "Reporter: Hello, Ambassador Liu江平! What has been achieved in recent years?"
+    table = {
+        "Reporter: Hello, Ambassador Liu": "你好，刘大使",
+        "What has been achieved in recent years?": "近年来取得了哪些成就？",
+        text: "记者：刘江平大使，您好！近年来取得了哪些成就？",
+    }
+    a = text.index("Liu江平")
+    spans = [(0, len(text), "untranslated", None), (a, a + 5, "switch", None)]
+    engine = DictEngine(table)
+
+    def rank(src: str, cands: list[str]) -> list[float]:
+        return [80.0 if c.startswith("记者") else 50.0 for c in cands]
+
+    rep = Repairer(lambda: engine, Detector(), "zh", frozenset(), rank=rank)
+    [r] = rep.repair([passage(text, spans)])
+    assert r.method == "mt" and "beats" in r.reason
+    [r] = Repairer(lambda: engine, Detector(), "zh", frozenset()).repair([passage(text, spans)])
+    assert r.method != "mt" or "beats" not in r.reason
+
+
+def test_single_words_are_translated_in_place_and_glosses_left_alone():
+    text = "第三届中国—中亚能源与connectivity合作论坛在比什凯克（Bishkek）举行，企业只需一次declar申报。"
+    a, b = text.index("connectivity"), text.index("declar")
+    table = {"connectivity": "互联互通", "declar": "申报"}
+    rep, engine = repairer(table)
+    spans = [(a, a + 12, "switch", None), (b, b + 6, "truncation", None)]
+    [r] = rep.repair([passage(text, spans)])
+    assert r.method == "pieces"
+    assert r.text == "第三届中国—中亚能源与互联互通合作论坛在比什凯克（Bishkek）举行，企业只需一次申报。"
+    assert ("Bishkek", "en", "zh") not in engine.asked and ("declar", "en", "zh") not in engine.asked
+    assert [p.kind for p in foreign_pieces(text, "zh")] == ["word", "fragment"]
+
+
+def test_spaces_around_an_english_passage_in_chinese_text_belong_to_it():
+    from mtqa.passages import absorb_spacing
+
+    text = "提高到40%。 He hoped Chinese companies would play a bigger role. 双方将继续合作。 SCO 峰会"
+    a = text.index("He")
+    b = text.index("role.") + 5
+    p = passage(text[a:b], [], offset=a)
+    q = passage(text[text.index("SCO") : text.index("SCO") + 3], [], offset=text.index("SCO"))
+    absorb_spacing(text, [p, q], "zh")
+    assert p.text == " He hoped Chinese companies would play a bigger role. " and text[p.start : p.end] == p.text
+    assert q.text == " SCO "  # touching Chinese on both sides
+    absorb_spacing("He said so. Then left.", [r := passage("Then left.", [], offset=12)], "zh")
+    assert r.text == "Then left."  # English on the left: the space stays
