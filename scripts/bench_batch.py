@@ -248,7 +248,7 @@ def main() -> None:
         noop = {r["mode"]: r for r in runs if r["engine"] == "noop"}
         for engine in dict.fromkeys(r["engine"] for r in runs if r["engine"] != "noop"):
             by = {r["mode"]: r for r in runs if r["engine"] == engine}
-            if len(by) == 2 and len(noop) == 2:
+            if {"sequential", "ray"} <= by.keys() and {"sequential", "ray"} <= noop.keys():
                 proj.append(projection(by["sequential"], by["ray"], noop["sequential"], noop["ray"], args.workers))
         report = {
             "command": "python scripts/bench_batch.py " + " ".join(sys.argv[1:]),
@@ -280,6 +280,7 @@ def main() -> None:
         for mode in modes:
             runs.append(run_child(mode, engine, work / "docs", work, config, args.workers))
             write()
+    write()  # with --append and no new runs: the projection recomputed from the runs on file
     print(f"wrote {out}")
 
 

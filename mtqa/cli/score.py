@@ -79,7 +79,7 @@ def command(
         if not refs or not any(r.strip() for r in refs):
             raise InputError(f"{ref}: reference file is empty")
         if len(hyps) != len(refs):
-            raise InputError(f"{hyp} has {len(hyps)} lines but {ref} has {len(refs)}: files must be line-aligned")
+            raise LineCountError(f"{hyp} has {len(hyps)} lines but {ref} has {len(refs)}: files must be line-aligned")
     result: dict[str, Any] = score_files(hyps, refs, lang) if refs is not None else {"lines": len(hyps)}
     per_line: list[dict[str, Any]] = [{"line": i + 1} for i in range(len(hyps))]
     if src_path is not None:
@@ -130,7 +130,9 @@ def _estimate(srcs, hyps, s_lang, t_lang, level, config_path, quiet):
     from mtqa.qe import QualityEstimator
 
     config = load_config(config_path)
-    level = level or config.get("qe", {}).get("level", "fast")
+    level = level or config["qe"]["level"]
+    if level == "off":  # --src asks for an estimate: the configured "off" (for runs) means fast here
+        level = "fast"
     est = QualityEstimator(level, config=config)
     try:
         bar = progress(None, total=len(hyps), desc=f"qe ({level})", quiet=quiet or len(hyps) < 20, unit="line")
