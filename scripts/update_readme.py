@@ -204,8 +204,9 @@ def qe() -> list[str]:
     sp = load("qe_speed.json")
     if sp:
         runs = "; ".join(
-            f"{r['config']}: {r['seconds']} s ({', '.join(f'{k} {v}' for k, v in r['timings'].items())}), "
-            f"{r['peak_rss_mb']} MB"
+            f"{r['config']}: {r['lines']} lines in {r['seconds']} s ({', '.join(f'{k} {v}' for k, v in r['timings'].items())}"
+            + (f"; {r['seconds_per_line']} s per line, {r['projected_seconds_for_n']} s projected for {sp['runs'][0]['lines']}" if "seconds_per_line" in r else "")
+            + f"), peak RSS {r['peak_rss_mb']} MB"
             for r in sp["runs"]
         )
         out += [f"Speed (`{sp['command']}`, {sp['what']}): {runs}.", ""]

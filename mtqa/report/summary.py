@@ -37,8 +37,17 @@ def fill_scores(s: DocumentSummary, records: Sequence[PassageRecord], corpus: li
 
 
 def _reason_key(reason: str | None) -> str:
-    """A short key for a no-reference reason (its text up to the first colon)."""
-    return (reason or "no reference").split(":")[0].strip()
+    """A short category for a no-reference reason (the reason itself is on the passage's row)."""
+    text = reason or ""
+    if "hold no" in text:
+        return "the references hold no text in the document's language"
+    if "runner-up by" in text:
+        return "best match not clear of the runner-up"
+    if "length ratio" in text and "outside" in text:
+        return "length ratio out of range"
+    if "chrF" in text or "cosine" in text:
+        return "no reference sentence close enough"
+    return "no reference found"
 
 
 def build_summary(
