@@ -26,7 +26,7 @@ from mtqa.document import Document
 from mtqa.errors import ConfigError
 from mtqa.io import remove_stale_temp_files, safe_name
 from mtqa.passages import Passage, absorb_spacing, group_passages
-from mtqa.record import QE, DocumentSummary, PassageRecord, Reference
+from mtqa.record import DocumentSummary, PassageRecord, Reference
 from mtqa.repair import Repair, Repairer, RepairSettings, foreign_pieces, splice
 from mtqa.score import score_passages
 from mtqa.segment import language_of
@@ -250,11 +250,8 @@ class Pipeline:
         made = [i for i, r in enumerate(records) if r.repair_method in ("pieces", "mt", "memory")]
         trans = qe.bilingual([records[i].original for i in made], [records[i].repaired for i in made], "auto", target)
         for r, b, a in zip(records, before, after, strict=True):
-            r.qe_before, r.qe_after = _qe(b), _qe(a)
+            r.qe_before, r.qe_after = b, a
         for i, t in zip(made, trans, strict=True):
-            records[i].qe_translation = _qe(t)
+            records[i].qe_translation = t
         return after[0].level if after else level
 
-
-def _qe(result: Any) -> QE:
-    return QE(result.qe, dict(result.components), result.mode, result.level, list(result.notes))

@@ -110,7 +110,9 @@ def main() -> None:
         docs.append((split, path.stem, path.stem[:2], path.read_text(encoding="utf-8"), clean))
 
     config = default_config()
-    pipe = Pipeline(config, lambda: translator_from_config(config, engine=args.engine), None, f"bench:{args.engine}")
+    tc = config["translate"]
+    label = f"{args.engine or tc['engine']}:{tc['model']}:True"  # as `mtqa run` labels the engine
+    pipe = Pipeline(config, lambda: translator_from_config(config, engine=args.engine), None, label)
     rows = []
     try:
         with tempfile.TemporaryDirectory() as tmp:

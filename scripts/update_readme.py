@@ -251,10 +251,13 @@ def batch() -> list[str]:
     b = load("batch.json")
     if not b:
         return []
+    root = str(Path(__file__).resolve().parents[1]) + "/"
+    cmds = [c.replace(root, "") for c in b["commands"]]
     out = [
         "### Batch runs and scaling",
         "",
-        f"`{b['commands'][0]}` (+ `{'`, `'.join(b['commands'][1:])}`): {b['documents']['count']} documents cut from "
+        f"`{cmds[0]}` (+ `{'`, `'.join(cmds[1:])}`; a run with no modes re-derives the projection from the stored "
+        f"runs): {b['documents']['count']} documents cut from "
         f"the paragraphs of 002, translation cache off, on this 2-core machine **shared with other jobs** (each "
         "run's load average is in the file).",
         "",

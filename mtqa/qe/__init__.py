@@ -11,20 +11,21 @@ mismatch, unknown words, detector spans, the multilingual sentence-encoder cosin
 (forced decoding) and without it. A linear combiner fitted on human MQM scores of zh->en MT
 (set3 dev, ``scripts/calibrate_qe.py``) turns them into ``qe``; the monolingual combiner is
 fitted on synthetically damaged text (``scripts/bench_qe_mono.py``). The model file records
-which directions and levels are calibrated on what; see ``QEResult.notes``.
+which directions and levels are calibrated on what; see ``QEResult.notes`` (``QEResult`` is
+:class:`mtqa.record.QE`).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mtqa.qe.features import bilingual_features, lm_passes_needed, monolingual_features
 from mtqa.qe.lm import LMScorer
 from mtqa.qe.model import LinearQE, QEModelSet, packaged_models
+from mtqa.record import QE as QEResult  # one record type for an estimate, here and on the sheet
 
 if TYPE_CHECKING:
     from mtqa.config import Config
@@ -36,34 +37,6 @@ log = logging.getLogger(__name__)
 LEVELS = ("fast", "full")
 MODES = ("bilingual", "monolingual")
 CALIBRATED_DIRECTIONS = {("zh", "en")}  # bilingual directions with human judgments behind them
-
-
-@dataclass
-class QEResult:
-    """One estimate: ``qe`` on 0-100 (higher = better) and the raw signals behind it."""
-
-    qe: float
-    components: dict[str, float]
-    mode: str  # "bilingual" | "monolingual"
-    level: str = "fast"  # the level actually used ("fast" when "full" had no usable LM)
-    notes: list[str] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"qe": round(self.qe, 2), "mode": self.mode, "level": self.level}
-        d["components"] = {k: round(v, 4) for k, v in self.components.items()}
-        if self.notes:
-            d["notes"] = list(self.notes)
-        return d
-
-    @classmethod
-    def from_json(cls, d: dict[str, Any]) -> QEResult:
-        return cls(
-            float(d["qe"]),
-            {k: float(v) for k, v in d.get("components", {}).items()},
-            str(d["mode"]),
-            str(d.get("level", "fast")),
-            list(d.get("notes", [])),
-        )
 
 
 def lm_from(obj: Any) -> LMScorer | None:

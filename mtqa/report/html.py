@@ -30,7 +30,8 @@ SEVERITY_RANK = {"critical": 0, "major": 1, "minor": 2}
 
 
 @cache
-def _env():
+def template_env():
+    """The jinja2 environment of every mtqa page: autoescaped, strict about undefined names."""
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
     return Environment(
@@ -183,7 +184,7 @@ def render_html(
     kinds_after = summary.remaining_spans_per_kind
     all_kinds = sorted(set(kinds_before) | set(kinds_after))
     return (
-        _env()
+        template_env()
         .get_template("report.html.j2")
         .render(
             s=summary,

@@ -12,12 +12,12 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from mtqa.errors import MtqaError
 from mtqa.io import atomic_write
+from mtqa.report.html import template_env
 
 BASE_KINDS = ("switch", "truncation", "merge", "duplication", "untranslated", "mojibake")
 
@@ -171,22 +171,11 @@ def totals(rows: list[IndexRow]) -> dict[str, Any]:
     }
 
 
-@cache
-def _env():
-    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-
-    return Environment(
-        loader=PackageLoader("mtqa.report", "templates"),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
 
 
 def index_html(rows: list[IndexRow], title: str = "mtqa index") -> str:
     """One self-contained page: corpus totals and a row per document linking its report."""
-    return _env().get_template("index.html.j2").render(rows=rows, kinds=kinds_of(rows), t=totals(rows), title=title)
+    return template_env().get_template("index.html.j2").render(rows=rows, kinds=kinds_of(rows), t=totals(rows), title=title)
 
 
 def write_index(out_dir: str | Path) -> list[IndexRow]:
