@@ -178,6 +178,15 @@ def foreign_pieces(
             a, b = m.start(), m.end()
             while b > a and text[b - 1] in " \t":
                 b -= 1
+            head = _WORD_RE.search(text, a)
+            if len(words) >= 3 and head is not None and head.start() == a and words[0] in cut and words[0].islower():
+                # a clause opening with a cut-off word ("toms official said…", what is left of
+                # "Customs"): the fragment is dropped, the rest translated as a clause
+                out.append(Piece(a, head.end(), head.group(), "fragment"))
+                a = head.end()
+                while a < b and text[a] in " \t":
+                    a += 1
+                words = words[1:]
             kind = "clause" if len(words) >= 2 else ("word" if _is_word(words[0], cut) else "fragment")
             out.append(Piece(a, b, text[a:b], kind))
     else:
@@ -461,7 +470,8 @@ class Repairer:
                 out.append("invented")
         if method == "mt" and kept_share(pre, text, ps, self.target) < self.settings.min_kept_share:
             out.append("rewrote_clean_text")
-        if method != "original" and lost_tokens(p.text, text, self.known):
+        damaged = [(s.start - p.start, s.end - p.start) for s in p.spans if s.kind in _LOCAL_DAMAGE]
+        if method != "original" and lost_tokens(p.text, text, self.known, damaged):
             out.append("lost_token")
         return out
 
@@ -490,28 +500,36 @@ class Repairer:
         return Repair(best.text, best.method, reason, checked)
 
 
+_LOCAL_DAMAGE = frozenset({"truncation", "switch", "merge"})  # kinds whose spans mark damaged tokens
 _KEEP_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]*")
 
 
-def lost_tokens(original: str, candidate: str, known: frozenset[str]) -> list[str]:
+def lost_tokens(
+    original: str, candidate: str, known: frozenset[str], damaged: Sequence[tuple[int, int]] = ()
+) -> list[str]:
     """Acronyms, codes and known names of the original that the candidate dropped or changed
-    (``HSK``, ``C919``, ``Bishkek`` in a gloss). Numbers are checked by :func:`new_numbers`."""
-    keep = {
-        t
-        for t in _KEEP_RE.findall(original)
-        if not t.isdigit() and (is_legit_latin(t, known) or _is_gloss(original, *_find(original, t)))
-    }
+    (``HSK``, ``C919``, ``Bishkek`` in a gloss). Numbers are checked by :func:`new_numbers`.
+    ``damaged``: offsets of the original that the detector found cut, glued or merged; a token
+    touching one is damage, not a code (``countr1992`` in "two countr1992年")."""
+    keep = set()
+    for m in _KEEP_RE.finditer(original):
+        t = m.group()
+        if t.isdigit() or any(a < m.end() and m.start() < b for a, b in damaged):
+            continue
+        if is_legit_latin(t, known) or _is_gloss(original, m.start(), m.end()):
+            keep.add(t)
     return sorted(t for t in keep if t not in candidate)
 
 
-def _find(text: str, token: str) -> tuple[int, int]:
-    i = text.find(token)
-    return i, i + len(token)
-
-
 def _cut_tokens(p: Passage) -> frozenset[str]:
-    """Latin tokens of a passage that the detector reported as cut-off words."""
-    return frozenset(w for s in p.spans if s.kind == "truncation" for w in _WORD_RE.findall(s.text))
+    """Latin tokens of a passage that the detector reported as cut-off words or as word
+    fragments glued to Han ("exp出口": what is left of "export" beside its translation)."""
+    return frozenset(
+        w
+        for s in p.spans
+        if s.kind == "truncation" or (s.kind == "switch" and "fragment" in (s.note or ""))
+        for w in _WORD_RE.findall(s.text)
+    )
 
 
 def _said_beside(translation: str, left: str, right: str, target: str) -> bool:

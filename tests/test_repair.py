@@ -227,3 +227,42 @@ def test_spaces_around_an_english_passage_in_chinese_text_belong_to_it():
     assert q.text == " SCO "  # touching Chinese on both sides
     absorb_spacing("He said so. Then left.", [r := passage("Then left.", [], offset=12)], "zh")
     assert r.text == "Then left."  # English on the left: the space stays
+
+
+def test_cut_off_fragments_are_dropped_not_translated():
+    # "exp出口": what is left of "export" glued to its own translation; "toms": the end of
+    # "Customs" opening an untranslated clause. Neither is a word to translate.
+    text = "该国扩大天然气exp出口的计划。toms official said that trade has changed.他说。"
+    e = text.index("exp")
+    t = text.index("toms")
+    clause = "official said that trade has changed."
+    table = {"exp": "扩展", "toms official said that trade has changed.": "汤姆斯官方表示贸易已经改变。"}
+    table[clause] = "一位官员表示，贸易已经改变。"
+    rep, engine = repairer(table)
+    sp = [
+        Span(e - 1, e + 4, text[e - 1 : e + 4], "switch", "major", 0.75, "mid-word-switch", "word fragment glued to Han"),
+        Span(t, t + 4, "toms", "truncation", "major", 0.6, "cut-word", "word cut at its start"),
+        Span(t, text.index("他"), text[t : text.index("他")], "untranslated", "major", 0.99, "untranslated-sentence"),
+    ]
+    [r] = rep.repair([Passage(1, 0, len(text), text, sp)])
+    assert r.method == "pieces"
+    assert r.text == "该国扩大天然气出口的计划。一位官员表示，贸易已经改变。他说。"
+    assert ("exp", "en", "zh") not in engine.asked
+    # without the detector's word, "exp" is a word (wordfreq knows it) and the clause keeps its head
+    kinds = [(pc.text, pc.kind) for pc in foreign_pieces(text, "zh")]
+    assert kinds == [("exp", "word"), ("toms official said that trade has changed.", "clause")]
+
+
+def test_a_token_the_detector_found_damaged_is_not_a_code_to_keep():
+    from mtqa.repair import lost_tokens
+
+    text = "After the two countr1992年建交,双方引进了C919客机。"
+    a = text.index("countr")
+    fixed = "两国1992年建交,双方引进了C919客机。"
+    assert lost_tokens(text, fixed, frozenset()) == ["countr1992"]  # looks like a code on its own
+    assert lost_tokens(text, fixed, frozenset(), [(a, a + 6)]) == []  # the detector cut it
+    assert lost_tokens(text, fixed.replace("C919", ""), frozenset(), [(a, a + 6)]) == ["C919"]
+    table = {"After the two countr1992": "两国1992"}
+    rep, _ = repairer(table)
+    [r] = rep.repair([passage(text, [(a, a + 6, "truncation", None), (0, a + 6, "untranslated", None)])])
+    assert r.method in ("pieces", "mt") and "lost_token" not in r.flags and r.text.startswith("两国1992年建交")
