@@ -178,15 +178,6 @@ def foreign_pieces(
             a, b = m.start(), m.end()
             while b > a and text[b - 1] in " \t":
                 b -= 1
-            head = _WORD_RE.search(text, a)
-            if len(words) >= 3 and head is not None and head.start() == a and words[0] in cut and words[0].islower():
-                # a clause opening with a cut-off word ("toms official said…", what is left of
-                # "Customs"): the fragment is dropped, the rest translated as a clause
-                out.append(Piece(a, head.end(), head.group(), "fragment"))
-                a = head.end()
-                while a < b and text[a] in " \t":
-                    a += 1
-                words = words[1:]
             kind = "clause" if len(words) >= 2 else ("word" if _is_word(words[0], cut) else "fragment")
             out.append(Piece(a, b, text[a:b], kind))
     else:
