@@ -147,7 +147,9 @@ def repair() -> list[str]:
         )
     out += [
         "",
-        "`faults/*`: generated, independent; `hand-dev`: looked at while developing; `hand-test`: held out.",
+        "`faults/*`: generated, independent (dev: the repair changes were checked on them); `hand-dev`: looked at "
+        "while developing; `hand-test`: held out, no change was made from what it showed (it was scored with the code "
+        "before and after the last two repair changes, which came from the dev documents).",
         "",
     ]
     return out
