@@ -434,6 +434,10 @@ class SequentialExecutor:
 
 def import_ray():
     """``ray`` and ``ray.data``, or a one-line error saying how to install them."""
+    # read by Ray when it is imported: no usage report sent out of a QA run, and each document's
+    # warnings reach the driver, none folded into "[repeated 2x across cluster]"
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    os.environ.setdefault("RAY_DEDUP_LOGS", "0")
     try:
         import ray
         import ray.data
@@ -525,8 +529,6 @@ class RayExecutor:
         started = False
         previous = signal.getsignal(signal.SIGTERM)
         if not ray.is_initialized():
-            os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no usage report sent out of a QA run
-            os.environ.setdefault("RAY_DEDUP_LOGS", "0")  # each document's warnings reach the driver, none folded
             if self.address:
                 check_reachable(self.address)
             try:

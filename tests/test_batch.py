@@ -355,7 +355,8 @@ def test_ray_worker_killed_mid_document_is_retried(tmp_path):
     assert len({x["worker"] for x in results}) >= 2 and os.getpid() not in {x["worker"] for x in results}
     assert [row.doc for row in read_rows(out)] == sorted(by)
     # the workers' log records reach the driver (Ray's log_to_driver), tagged with the worker
-    assert "ok2: a warning from the worker" in r.stderr and "MapWorker" in r.stderr
+    # (any of them: lines a worker writes just before the driver shuts Ray down may not be forwarded)
+    assert any(f"ok{i}: a warning from the worker" in r.stderr for i in range(4)) and "MapWorker" in r.stderr
 
 
 # --- end to end: the real pipeline with a tiny model ----------------------------------------
