@@ -34,7 +34,7 @@ from mtqa.translate.checks import weighted_length
 from mtqa.translate.prompt import AUTO
 
 if TYPE_CHECKING:
-    from mtqa.detect import Detector
+    from mtqa.detect import Detector, Span
     from mtqa.translate.base import Translation, Translator
     from mtqa.translate.glossary import Glossary
 
@@ -461,7 +461,7 @@ class Repairer:
                 out.append("invented")
         if method == "mt" and kept_share(pre, text, ps, self.target) < self.settings.min_kept_share:
             out.append("rewrote_clean_text")
-        damaged = [(s.start - p.start, s.end - p.start) for s in p.spans if s.kind in _LOCAL_DAMAGE]
+        damaged = [(s.start - p.start, s.end - p.start) for s in p.spans if _damages_a_token(s)]
         if method != "original" and lost_tokens(p.text, text, self.known, damaged):
             out.append("lost_token")
         return out
@@ -491,7 +491,6 @@ class Repairer:
         return Repair(best.text, best.method, reason, checked)
 
 
-_LOCAL_DAMAGE = frozenset({"truncation", "switch", "merge"})  # kinds whose spans mark damaged tokens
 _KEEP_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]*")
 
 
@@ -512,15 +511,21 @@ def lost_tokens(
     return sorted(t for t in keep if t not in candidate)
 
 
+def _is_cut(s: Span) -> bool:
+    """A span the detector gives for a cut-off word or a word fragment glued to Han ("exp出口":
+    what is left of "export" beside its translation)."""
+    return s.kind == "truncation" or s.rule == "mid-word-switch"
+
+
+def _damages_a_token(s: Span) -> bool:
+    """A span that marks a Latin token as damage (cut, a fragment, two words merged), not a
+    whole clause or sentence in the wrong language."""
+    return _is_cut(s) or s.kind == "merge"
+
+
 def _cut_tokens(p: Passage) -> frozenset[str]:
-    """Latin tokens of a passage that the detector reported as cut-off words or as word
-    fragments glued to Han ("exp出口": what is left of "export" beside its translation)."""
-    return frozenset(
-        w
-        for s in p.spans
-        if s.kind == "truncation" or (s.kind == "switch" and "fragment" in (s.note or ""))
-        for w in _WORD_RE.findall(s.text)
-    )
+    """Latin tokens of a passage that the detector reported as cut-off words or fragments."""
+    return frozenset(w for s in p.spans if _is_cut(s) for w in _WORD_RE.findall(s.text))
 
 
 def _said_beside(translation: str, left: str, right: str, target: str) -> bool:

@@ -82,7 +82,7 @@ def one(config: str, n: int, threads: int, n_lm: int) -> dict:
         raise SystemExit(f"unknown config {config}")
     out["seconds"] = round(time.perf_counter() - t0, 2)
     if config.startswith("full:"):  # the combined pass only (each_lm_pass reruns them alone)
-        qe_s = sum(v for k, v in out["timings"].items())
+        qe_s = sum(out["timings"].values())
         out["seconds_per_line"] = round(qe_s / len(srcs), 4)
         out["projected_seconds_for_n"] = round(qe_s / len(srcs) * n, 1)
     out["timings"] = {k: round(v, 2) for k, v in out["timings"].items()}

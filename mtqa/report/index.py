@@ -171,11 +171,10 @@ def totals(rows: list[IndexRow]) -> dict[str, Any]:
     }
 
 
-
-
 def index_html(rows: list[IndexRow], title: str = "mtqa index") -> str:
     """One self-contained page: corpus totals and a row per document linking its report."""
-    return template_env().get_template("index.html.j2").render(rows=rows, kinds=kinds_of(rows), t=totals(rows), title=title)
+    page = template_env().get_template("index.html.j2")
+    return page.render(rows=rows, kinds=kinds_of(rows), t=totals(rows), title=title)
 
 
 def write_index(out_dir: str | Path) -> list[IndexRow]:
