@@ -199,3 +199,12 @@ def test_run_empty_refs_and_unwritable_output(tmp_path):
     blocker.write_text("x")
     r = run("002", "--out", str(blocker / "sub"), "--quiet")
     assert r.returncode == 6 and "not writable" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_unknown_engine_stops_the_run_before_any_document(tmp_path):
+    # a clean document needs no translation, so only an up-front check can catch the name
+    clean = tmp_path / "clean.txt"
+    clean.write_text("双方将继续加强合作。\n", encoding="utf-8")
+    r = run(str(clean), "--engine", "nope", "--out", str(tmp_path / "o"), "--quiet")
+    assert r.returncode == 5 and "unknown engine 'nope'" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "o" / "clean").exists()

@@ -129,6 +129,9 @@ def command(
                 "--device cuda on Ray needs --gpus-per-worker (Ray hides GPUs from workers that reserve none)"
             )
     config = load_config(config_path)
+    from mtqa.translate import check_engine
+
+    check_engine(engine or config["translate"]["engine"])  # exit 5 before any document is read
     if qe_level is not None:
         config["qe"]["level"] = qe_level
     out_dir = check_writable_dir(Path(out or config["run"]["out"]))

@@ -30,12 +30,17 @@ def resolve_engine(engine: str | None, device: str) -> str:
     return engine
 
 
+def check_engine(engine: str | None) -> None:
+    """A one-line error for an engine name that is not registered (before any work is done)."""
+    if engine not in (None, "auto") and engine not in ENGINES:
+        raise ModelError(f"unknown engine '{engine}' (known: auto, {', '.join(sorted(ENGINES))})")
+
+
 def get_translator(engine: str | None = None, device: str = "auto", **kwargs: Any) -> Translator:
     """Build a translator by engine name (see ``ENGINES``)."""
     device = resolve_device(device)
     name = resolve_engine(engine, device)
-    if name not in ENGINES:
-        raise ModelError(f"unknown engine '{engine}' (known: auto, {', '.join(sorted(ENGINES))})")
+    check_engine(name)  # "auto" resolves to an engine that may not be installed
     return ENGINES[name](device=device, **kwargs)
 
 
