@@ -27,7 +27,7 @@ from mtqa.errors import ConfigError
 from mtqa.io import remove_stale_temp_files, safe_name
 from mtqa.passages import Passage, absorb_spacing, group_passages
 from mtqa.record import DocumentSummary, PassageRecord, Reference
-from mtqa.repair import Repair, Repairer, RepairSettings, foreign_pieces, splice
+from mtqa.repair import Repair, Repairer, RepairSettings, foreign_pieces, splice, zh_punct_style
 from mtqa.score import score_passages
 from mtqa.segment import language_of
 from mtqa.translate.base import Translator
@@ -197,7 +197,10 @@ class Pipeline:
                 return m.ref.text
             return None
 
-        return Repairer(lambda: self.translator, self.detector, target, known, memory, settings, glossary=self.glossary)
+        punct = zh_punct_style(doc.text) if target == "zh" else None
+        return Repairer(
+            lambda: self.translator, self.detector, target, known, memory, settings, glossary=self.glossary, punct=punct
+        )
 
     @staticmethod
     def _record(doc: Document, p: Passage, target: str, match: Any, repair: Repair) -> PassageRecord:
@@ -254,4 +257,3 @@ class Pipeline:
         for i, t in zip(made, trans, strict=True):
             records[i].qe_translation = t
         return after[0].level if after else level
-

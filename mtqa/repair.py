@@ -23,7 +23,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -50,6 +50,29 @@ _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 # A space next to a Han character or CJK punctuation: Latin spacing left in Chinese text.
 _CJK_SPACE_RE = re.compile(f"(?<=[{HAN}{CJK_PUNCT}]) +| +(?=[{HAN}{CJK_PUNCT}])")
 _CAMEL_RE = re.compile(r"^(?:[a-z]+[A-Z]|[A-Z][a-z]+[A-Z])")
+_ARTICLES = frozenset({"the", "a", "an"})
+
+# Clause punctuation a Chinese text writes full-width or, in some house styles, as ASCII.
+_FULL_TO_ASCII = str.maketrans({"，": ",", "；": ";", "：": ":", "！": "!", "？": "?"})
+_ASCII_TO_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
+_ASCII_BY_HAN_RE = re.compile(f"(?<=[{HAN}])[,;:!?](?![0-9])|(?<![0-9])[,;:!?](?=[{HAN}])")
+
+
+def zh_punct_style(text: str) -> str:
+    """``"ascii"`` when the Chinese of ``text`` writes its clause punctuation as ASCII (``中国,美国``)
+    more often than full-width (``中国，美国``), else ``"full"``."""
+    ascii_n = len(_ASCII_BY_HAN_RE.findall(text))
+    full_n = sum(text.count(c) for c in "，；：！？")
+    return "ascii" if ascii_n > full_n else "full"
+
+
+def to_punct_style(text: str, style: str | None) -> str:
+    """Clause punctuation of new Chinese text written the document's way."""
+    if style == "ascii":
+        return text.translate(_FULL_TO_ASCII)
+    if style == "full":
+        return _ASCII_BY_HAN_RE.sub(lambda m: _ASCII_TO_FULL[m.group()], text)
+    return text
 
 
 @cache
@@ -178,7 +201,12 @@ def foreign_pieces(
             a, b = m.start(), m.end()
             while b > a and text[b - 1] in " \t":
                 b -= 1
-            kind = "clause" if len(words) >= 2 else ("word" if _is_word(words[0], cut) else "fragment")
+            if len(words) >= 2:
+                kind = "clause"
+            elif words[0].lower() in _ARTICLES:
+                kind = "fragment"  # "已培养了 the 数百名": an article has nothing to say in Chinese
+            else:
+                kind = "word" if _is_word(words[0], cut) else "fragment"
             out.append(Piece(a, b, text[a:b], kind))
     else:
         for m in _HAN_STRETCH_RE.finditer(text):
@@ -228,9 +256,89 @@ def _digits(n: str) -> str:
     return n.replace(",", "").replace(".", "").rstrip("0") or "0"
 
 
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")  # fmt: skip
+_EN_NUMBERS = {
+    w: i
+    for i, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+} | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100}
+_ZH_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_ZH_NUMERAL_RE = re.compile("[〇零一二两三四五六七八九十百千]+")
+
+
+def _zh_numeral(run: str) -> int | None:
+    """The value of a Chinese numeral below 10,000 (``三十三`` = 33, ``二〇二四`` = 2024)."""
+    if all(c in _ZH_DIGITS for c in run):  # digit by digit, as in years
+        return int("".join(str(_ZH_DIGITS[c]) for c in run))
+    total, digit = 0, None
+    for c in run:
+        if c in _ZH_DIGITS:
+            digit = _ZH_DIGITS[c]
+        else:
+            unit = {"十": 10, "百": 100, "千": 1000}[c]
+            total += (1 if digit is None else digit) * unit
+            digit = None
+    return total + (digit or 0)
+
+
+def _spelled_numbers(text: str) -> set[str]:
+    """Numbers a text writes in words: month names (``February`` -> 2), English number words,
+    Chinese numerals."""
+    out = set()
+    for w in _WORD_RE.findall(text):
+        if w[0].isupper() and w.lower() in _MONTHS:  # "May", not the verb "may"
+            out.add(str(_MONTHS.index(w.lower()) + 1))
+        elif w.lower() in _EN_NUMBERS:
+            out.add(str(_EN_NUMBERS[w.lower()]))
+    for run in _ZH_NUMERAL_RE.findall(text):
+        v = _zh_numeral(run)
+        if v is not None:
+            out.add(str(v))
+    return {_digits(n) for n in out}
+
+
 def new_numbers(candidate: str, sources: Sequence[str]) -> list[str]:
-    """Numbers in ``candidate`` that no source text has (up to scale: 94.8 billion = 948亿)."""
+    """Numbers in ``candidate`` that no source text has (up to scale: 94.8 billion = 948亿), in
+    digits or in words (``February`` explains the 2 of ``2月``)."""
     have = {_digits(n) for src in sources for n in _NUMBER_RE.findall(src)}
+    have |= {n for src in sources for n in _spelled_numbers(src)}
     return [n for n in _NUMBER_RE.findall(candidate) if _digits(n) not in have]
 
 
@@ -291,6 +399,7 @@ class RepairSettings:
     invented_share: float = 0.5  # beyond the slack, the share of new content that may be unexplained
     min_kept_share: float = 0.7  # below this share of the clean text kept, a rewrite is flagged
     rank_margin: float = 5.0  # a clean translation beats a smaller clean edit when its QE is this much higher
+    patch_max_words: int = 3  # English words a translation into Chinese kept, translated one by one (up to)
 
 
 class Repairer:
@@ -306,6 +415,7 @@ class Repairer:
         settings: RepairSettings | None = None,
         glossary: Glossary | None = None,
         rank: Callable[[str, list[str]], list[float]] | None = None,
+        punct: str | None = None,
     ) -> None:
         self._translator = translator
         self.detector = detector
@@ -315,11 +425,12 @@ class Repairer:
         self.settings = settings or RepairSettings()
         self.glossary = glossary
         self.rank = rank
+        self.punct = punct if target == "zh" else None  # "ascii" | "full": how the document punctuates
 
     def repair(self, passages: Sequence[Passage], progress: Callable[[int], None] | None = None) -> list[Repair]:
         tgt = self.target
         other = "en" if tgt == "zh" else "zh"
-        edits = [pre_edit(p) for p in passages]
+        edits = [(self._dedup(pre), fixed) for pre, fixed in (pre_edit(p) for p in passages)]
         pieces = [
             foreign_pieces(pre, tgt, self.known, _cut_tokens(p)) for p, (pre, _) in zip(passages, edits, strict=True)
         ]
@@ -339,6 +450,9 @@ class Repairer:
             progress(len(passages) - len(whole_idx))
         whole_tr = self._translate_by_mode([edits[i][0] for i in whole_idx], tgt, progress)
         piece_tr = self._translate([pieces[i][j].text for i, j in piece_jobs], other, tgt)
+        if tgt == "zh":
+            patched = self._patch_words([*whole_tr, *piece_tr], other)
+            whole_tr, piece_tr = patched[: len(whole_tr)], patched[len(whole_tr) :]
         mt: dict[int, Translation] = dict(zip(whole_idx, whole_tr, strict=True))
         piece_out: dict[tuple[int, int], Translation] = dict(zip(piece_jobs, piece_tr, strict=True))
 
@@ -359,10 +473,19 @@ class Repairer:
                 elif (i, j) in piece_out:
                     pool.append(piece_out[(i, j)].text)
             if i in mt:
-                cands.append(("mt", mt[i].text, list(mt[i].flags)))
+                cands.append(("mt", to_punct_style(mt[i].text, self.punct), list(mt[i].flags)))
             cands.append(("original", p.text, []))
             out.append(self._choose(p, pre, ps, cands, pool))
         return out
+
+    def _dedup(self, text: str) -> str:
+        """``text`` without the repeats the detector finds in it on its own: a repeat inside an
+        untranslated sentence is hidden by that sentence's span in the document ("new growth
+        points, new growth points"), and would be translated twice."""
+        spans = [s for s in self.detector.detect(text).spans if s.kind == "duplication"]
+        for s in sorted(spans, key=lambda s: s.start, reverse=True):
+            text = text[: s.start] + (s.fix if s.fix is not None else "") + text[s.end :]
+        return text
 
     @staticmethod
     def _needs_whole_mt(pre: str, fixed: bool, ps: list[Piece], i: int, memo: dict[tuple[int, int], str]) -> bool:
@@ -376,6 +499,47 @@ class Repairer:
         return not single
 
     # --- translation -------------------------------------------------------------------------
+    def _patch_words(self, trs: list[Translation], src: str) -> list[Translation]:
+        """Translations into Chinese that kept English words of their source as they were
+        (``举行了一次fruitful会议``): each such word translated on its own, in one batch, and put
+        in its place when its translation is a short all-Chinese word."""
+        from wordfreq import zipf_frequency
+
+        left: dict[str, None] = {}
+        for tr in trs:
+            src_words = {w.lower() for w in _WORD_RE.findall(tr.source)}
+            kept = [
+                w
+                for w in _WORD_RE.findall(tr.text)
+                if w.lower() in src_words
+                and not is_legit_latin(w, self.known)
+                and not w[0].isupper()
+                and len(w) >= 3
+                and w.lower() not in _stop_words()
+                and zipf_frequency(w, "en") >= 3.0
+            ]
+            # a few words left in a translation; not a source the model gave back untranslated
+            if kept and len(kept) <= self.settings.patch_max_words and len(HAN_RE.findall(tr.text)) >= 4 * len(kept):
+                left.update(dict.fromkeys(kept))
+        if not left:
+            return trs
+        words = list(left)
+        done = self._translate(words, src, "zh")
+        table = {
+            w: t.text.strip().rstrip("。.")
+            for w, t in zip(words, done, strict=True)
+            if 1 <= len(t.text.strip().rstrip("。.")) <= 6
+            and all(HAN_RE.match(c) for c in t.text.strip().rstrip("。."))
+        }
+        log.debug("English words left in translations, translated on their own: %s", table)
+        out = []
+        for tr in trs:
+            text = tr.text
+            for w, zh in table.items():
+                text = re.sub(rf"(?<![A-Za-z]) ?{re.escape(w)} ?(?![A-Za-z])", zh, text)
+            out.append(tr if text == tr.text else replace(tr, text=text))
+        return out
+
     def _terms(self, text: str, src: str) -> list[str]:
         """Glossary translations of the terms in ``text``: they explain the words they bring."""
         if self.glossary is None:
@@ -415,17 +579,21 @@ class Repairer:
             left, right = text[: pc.start], text[pc.end :]
             if (i, j) in memo:
                 new, used_memory = memo[(i, j)], True
-            elif pc.kind == "fragment" or _said_beside(piece_out[(i, j)].text, left, right, self.target):
+            elif pc.kind == "fragment" or _said_beside(
+                piece_out[(i, j)].text, left, right, self.target, glued=pc.kind == "word"
+            ):
                 # a cut-off fragment, or a word whose translation is glued right beside it
                 # ("declar申报", "coop合作"): the rest of the text already says it
                 new = ""
             else:
                 tr = piece_out[(i, j)]
                 new = tr.text
+                if pc.kind == "word" and self.target == "zh":
+                    new = _side(new, pc, right) or _overlap_cut(new, left, right)
                 flags.extend(f for f in tr.flags if f not in flags)
             if self.target == "zh":  # Chinese takes no spaces around what replaces an English stretch
                 left, right = left.rstrip(" "), right.lstrip(" ")
-            text = left + _fit(text, pc, new, self.target) + right
+            text = left + _fit(text, pc, new, self.target, self.punct) + right
         return text, used_memory, flags
 
     # --- checks and choice -------------------------------------------------------------------
@@ -528,25 +696,59 @@ def _cut_tokens(p: Passage) -> frozenset[str]:
     return frozenset(w for s in p.spans if _is_cut(s) for w in _WORD_RE.findall(s.text))
 
 
-def _said_beside(translation: str, left: str, right: str, target: str) -> bool:
-    """The translation of a glued word already stands right beside it (a translated duplicate)."""
+def _said_beside(translation: str, left: str, right: str, target: str, glued: bool = False) -> bool:
+    """The translation of a glued word already stands right beside it (a translated duplicate:
+    ``coop合作``). ``glued``: one word written against the Chinese with no space; then a shared
+    first (or last) character is enough (``long长远``: 长, ``cherish珍视``: 珍惜 / 珍视)."""
     if target != "zh":
         words = [w.lower() for w in _WORD_RE.findall(translation)]
         near = " ".join(_WORD_RE.findall(left[-30:] + " " + right[:30])).lower()
         return bool(words) and all(w in near for w in words)
     han = "".join(HAN_RE.findall(translation))
-    return len(han) >= 2 and (right.lstrip().startswith(han[:2]) or left.rstrip().endswith(han[-2:]))
+    if len(han) >= 2 and (right.lstrip().startswith(han[:2]) or left.rstrip().endswith(han[-2:])):
+        return True
+    if not glued or not han or len(han) > 4:
+        return False
+    return (HAN_RE.match(right[:1]) is not None and right[0] == han[0]) or (
+        HAN_RE.match(left[-1:]) is not None and left[-1] == han[-1]
+    )
 
 
-def _fit(text: str, pc: Piece, new: str, target: str) -> str:
-    """A translated stretch shaped to sit where the stretch was (no stray spaces in Chinese,
-    sentence punctuation only where the stretch had some)."""
+def _side(translation: str, pc: Piece, right: str) -> str | None:
+    """A country's side in Chinese is its one-character short name + 方: a capitalised word glued
+    to 方 (``Kyrgyz方``, ``American方``) takes the first character of its translation (吉尔吉斯 ->
+    吉方, 美国 -> 美方); None when that is not the case."""
+    han = translation.strip().rstrip("。.")
+    side = right.startswith("方") and right[1:2] not in set("面法式案向针位圆言")  # not 方面, 方法, 方式…
+    if not (pc.text[:1].isupper() and side and len(han) >= 2 and HAN_RE.fullmatch(han[0])):
+        return None
+    return han[0] if all(HAN_RE.match(c) for c in han) else None
+
+
+def _overlap_cut(translation: str, left: str, right: str) -> str:
+    """The translation of a word glued to Chinese without what the Chinese beside it already
+    says: ``artificial智能`` -> 人工智能 + 智能 -> 人工 + 智能."""
+    new = translation.strip().rstrip("。.")
+    for k in range(min(len(new) - 1, 4), 0, -1):
+        if HAN_RE.match(new[-k]) and new[-k:] == right[:k]:
+            return new[:-k]
+        if HAN_RE.match(new[k - 1]) and new[:k] == left[-k:]:
+            return new[k:]
+    return translation
+
+
+def _fit(text: str, pc: Piece, new: str, target: str, punct: str | None = None) -> str:
+    """A translated stretch shaped to sit where the stretch was: no stray spaces in Chinese,
+    sentence punctuation only where the stretch had some, the clause punctuation that closed the
+    stretch kept (``…by President Xi,愿同`` -> ``…倡议,愿同``), in the document's style ``punct``."""
     new = new.strip()
     if target == "zh":
-        ended = pc.text.rstrip()[-1:] in ".!?。！？"
-        if not ended:
+        last = pc.text.rstrip()[-1:]
+        if last not in ".!?。！？":
             new = new.rstrip("。.")
-        return _CJK_SPACE_RE.sub("", new)
+        if new and last in ",;:" and new[-1] not in ",;:，；：、" and pc.end < len(text):
+            new += last
+        return to_punct_style(_CJK_SPACE_RE.sub("", new), punct)
     left = " " if pc.start > 0 and text[pc.start - 1].isalnum() else ""
     right = " " if pc.end < len(text) and text[pc.end].isalnum() else ""
     if pc.text[-1:] not in "。！？":

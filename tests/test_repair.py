@@ -265,3 +265,67 @@ def test_a_token_the_detector_found_damaged_is_not_a_code_to_keep():
     rep, _ = repairer(table)
     [r] = rep.repair([passage(text, [(a, a + 6, "truncation", None), (0, a + 6, "untranslated", None)])])
     assert r.method in ("pieces", "mt") and "lost_token" not in r.flags and r.text.startswith("两国1992年建交")
+
+
+def test_a_glued_word_loses_what_the_chinese_beside_it_already_says():
+    # "artificial智能": the word's translation 人工智能 overlaps the 智能 it is glued to;
+    # "long长远": its translation 长 is where 长远 starts; "firmly维护": nothing shared, translated.
+    text = "在人工智能、artificial智能等方面,维护双方共同和long长远利益,firmly维护国际秩序。"
+    table = {"artificial": "人工智能", "long": "长", "firmly": "坚定"}
+    rep, _ = repairer(table)
+    spans = [(text.index(w), text.index(w) + len(w), "switch", None) for w in ("artificial", "long", "firmly")]
+    [r] = rep.repair([passage(text, spans)])
+    assert r.method == "pieces"
+    assert r.text == "在人工智能、人工智能等方面,维护双方共同和长远利益,坚定维护国际秩序。"
+
+
+def test_translated_stretches_keep_their_comma_and_the_documents_punctuation():
+    from mtqa.repair import to_punct_style, zh_punct_style
+
+    ascii_doc = "习近平指出,建交33年来,中吉关系实现跨越式发展。"
+    assert zh_punct_style(ascii_doc) == "ascii" and zh_punct_style("我们认为，合作很重要。") == "full"
+    assert to_punct_style("会见后，两国元首：见证。", "ascii") == "会见后,两国元首:见证。"
+    assert to_punct_style("会见后,两国在1,000个项目上合作。", "full") == "会见后，两国在1,000个项目上合作。"
+    text = "The Kyrgyz side supports the initiatives,愿同中方共同践行,促进发展。"
+    b = text.index("愿")
+    table = {"The Kyrgyz side supports the initiatives,": "吉方支持这些倡议，"[:-1]}
+    engine = DictEngine(table)
+    rep = Repairer(lambda: engine, Detector(), "zh", frozenset(), punct="ascii")
+    [r] = rep.repair([passage(text, [(0, b, "untranslated", None)])])
+    assert r.text == "吉方支持这些倡议,愿同中方共同践行,促进发展。"
+
+
+def test_english_words_a_translation_kept_are_translated_on_their_own():
+    text = "今年2月. We held a fruitful meeting in Beijing.双方达成共识。"
+    a, b = text.index("We"), text.index("双")
+    table = {"We held a fruitful meeting in Beijing.": "我们在北京举行了一次fruitful会议。", "fruitful": "富有成果的"}
+    rep, engine = repairer(table)
+    [r] = rep.repair([passage(text, [(a, b, "untranslated", None)])])
+    assert "fruitful" not in r.text and "举行了一次富有成果的会议" in r.text
+    assert ("fruitful", "en", "zh") in engine.asked
+
+
+def test_month_names_and_number_words_explain_digits():
+    assert new_numbers("今年2月我们举行了会晤", ["In February this year we met"]) == []
+    assert new_numbers("在2023年2月", ["In February this year"]) == ["2023"]
+    assert new_numbers("建交33年来", ["建交三十三年来"]) == []
+    assert new_numbers("three 3 May 5", ["three, and we may go"]) == ["5"]
+
+
+def test_a_country_glued_to_fang_takes_its_short_name_and_articles_are_dropped():
+    text = "项目的Kyrgyz方负责人说,American方式不同,已培养了 the 数百名技术工人。"
+    spans = [(text.index(w), text.index(w) + len(w), "switch", None) for w in ("Kyrgyz", "American", "the")]
+    rep, engine = repairer({"Kyrgyz": "吉尔吉斯", "American": "美国"})
+    [r] = rep.repair([passage(text, spans)])
+    assert r.text == "项目的吉方负责人说,美国方式不同,已培养了数百名技术工人。"
+    assert ("the", "en", "zh") not in engine.asked
+
+
+def test_a_repeat_inside_an_untranslated_sentence_is_removed_before_translation():
+    text = "报告认为,the digital economy will become a new growth point, a new growth point for cooperation."
+    a = text.index("the")
+    clause = "the digital economy will become a new growth point for cooperation."
+    rep, engine = repairer({clause: "数字经济将成为合作的新增长点。"})
+    [r] = rep.repair([passage(text, [(a, len(text), "untranslated", None)])])
+    assert (clause, "en", "zh") in engine.asked
+    assert r.text == "报告认为,数字经济将成为合作的新增长点。"

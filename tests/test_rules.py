@@ -247,6 +247,15 @@ def test_duplication_negative_reduplication_and_repeated_names(detector):
     assert flagged(detector, text, "duplication") == []
 
 
+def test_a_chinese_phrase_repeated_after_a_comma(detector):
+    text = ZH_CONTEXT + "在清洁能源、人工智能等方面培育新的增长点,新的增长点;深化文化交流。"
+    [span] = [s for s in detector.detect(text).spans if s.kind == "duplication"]
+    assert span.text == "新的增长点,新的增长点" and span.fix == "新的增长点"
+    # short repeats are speech, and a repeat that runs on is a new word ("中国,中国人")
+    legit = ZH_CONTEXT + "他说:好的,好的。我们看到中国企业,中国企业家和学者都来了。"
+    assert flagged(detector, legit, "duplication") == []
+
+
 def test_untranslated_english_in_chinese_document(detector):
     text = ZH_CONTEXT * 3 + "China has remained Kyrgyzstan's largest trading partner for years.中方将支持吉方工作。"
     spans = flagged(detector, text, "untranslated")

@@ -13,19 +13,21 @@ from mtqa.segment import HAN, HAN_RE
 
 @register
 class RepeatedFragment(Rule):
-    """The same Han fragment twice back to back ("通关通关"); the span holds both copies (either
-    may be the superfluous one), the fix keeps one."""
+    """The same Han fragment twice back to back ("通关通关"), or with a comma between
+    ("新的增长点,新的增长点", from ``min_separated`` characters: "好的,好的" is speech); the span
+    holds both copies (either may be the superfluous one), the fix keeps one."""
 
     name = "repeated-fragment"
     kind = "duplication"
 
-    def __init__(self, min_chars: int = 2, max_chars: int = 12) -> None:
+    def __init__(self, min_chars: int = 2, max_chars: int = 12, min_separated: int = 4) -> None:
         self.min_chars = min_chars
         self.max_chars = max_chars
+        self.min_separated = min_separated
 
     def score(self, ctx: DocContext) -> Iterator[Candidate]:
         allowed = frozenset(ctx.det["reduplications"])
-        pattern = re.compile(f"([{HAN}]{{{self.min_chars},{self.max_chars}}})\\1")
+        pattern = re.compile(f"([{HAN}]{{{self.min_chars},{self.max_chars}}})([,，、]?)\\1")
         # Only lines where a Han bigram recurs within 12 characters can hold a repeat that short.
         lines = ctx.han_repeat_lines if self.max_chars <= 12 else [(0, len(ctx.text))]
         for m in (m for a, b in lines for m in pattern.finditer(ctx.text, a, b)):
@@ -33,6 +35,9 @@ class RepeatedFragment(Rule):
             ev = {
                 "chars": float(len(frag)),
                 "distinct": float(len(set(frag))),
+                "separated": float(bool(m.group(2))),
+                # the second copy ends where a phrase ends (not "中国,中国人")
+                "bounded": float(HAN_RE.match(ctx.text[m.end() : m.end() + 1]) is None),
                 # listed verb reduplications ("研究研究"), and 一 + measure word ("一个一个", "一批一批")
                 "reduplication": float(m.group() in allowed or (len(frag) == 2 and frag[0] == "一")),
             }
@@ -40,6 +45,8 @@ class RepeatedFragment(Rule):
 
     def accept(self, cand: Candidate) -> bool:
         ev = cand.evidence
+        if ev["separated"] and (ev["chars"] < self.min_separated or not ev["bounded"]):
+            return False
         return not ev["reduplication"] and ev["distinct"] > 1
 
     def confidence(self, cand: Candidate) -> float:
