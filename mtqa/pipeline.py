@@ -27,7 +27,15 @@ from mtqa.errors import ConfigError
 from mtqa.io import remove_stale_temp_files, safe_name
 from mtqa.passages import Passage, absorb_spacing, group_passages
 from mtqa.record import DocumentSummary, PassageRecord, Reference
-from mtqa.repair import Repair, Repairer, RepairSettings, foreign_pieces, splice, zh_punct_style
+from mtqa.repair import (
+    Repair,
+    Repairer,
+    RepairSettings,
+    foreign_pieces,
+    midsentence_capitals,
+    splice,
+    zh_punct_style,
+)
 from mtqa.score import score_passages
 from mtqa.segment import language_of
 from mtqa.translate.base import Translator
@@ -199,7 +207,15 @@ class Pipeline:
 
         punct = zh_punct_style(doc.text) if target == "zh" else None
         return Repairer(
-            lambda: self.translator, self.detector, target, known, memory, settings, glossary=self.glossary, punct=punct
+            lambda: self.translator,
+            self.detector,
+            target,
+            known,
+            memory,
+            settings,
+            glossary=self.glossary,
+            punct=punct,
+            names=midsentence_capitals(doc.text),
         )
 
     @staticmethod

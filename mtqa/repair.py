@@ -44,8 +44,9 @@ log = logging.getLogger(__name__)
 _LATIN_STRETCH_RE = re.compile(
     r"[A-Za-z][A-Za-z0-9'’\-]*(?:[ \t,;:.!?\"“”'‘’()$%&/\-–—]+[A-Za-z0-9][A-Za-z0-9'’\-]*)*[.!?,;:]?[\"”’)]?"
 )
-# A stretch of Chinese: Han characters with the CJK punctuation and digits between them.
-_HAN_STRETCH_RE = re.compile(f"[{HAN}](?:[{HAN}{CJK_PUNCT}0-9·—…“”‘’]*[{HAN}{CJK_PUNCT}])?")
+# A stretch of Chinese: Han characters with the CJK punctuation and digits between them, and the
+# ASCII clause punctuation some Chinese house styles use ("习近平指出,建交33年来,").
+_HAN_STRETCH_RE = re.compile(f"[{HAN}](?:[{HAN}{CJK_PUNCT}0-9·—…“”‘’,;:]*[{HAN}{CJK_PUNCT}])?")
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 # A space next to a Han character or CJK punctuation: Latin spacing left in Chinese text.
 _CJK_SPACE_RE = re.compile(f"(?<=[{HAN}{CJK_PUNCT}]) +| +(?=[{HAN}{CJK_PUNCT}])")
@@ -416,6 +417,7 @@ class Repairer:
         glossary: Glossary | None = None,
         rank: Callable[[str, list[str]], list[float]] | None = None,
         punct: str | None = None,
+        names: frozenset[str] = frozenset(),
     ) -> None:
         self._translator = translator
         self.detector = detector
@@ -426,6 +428,7 @@ class Repairer:
         self.glossary = glossary
         self.rank = rank
         self.punct = punct if target == "zh" else None  # "ascii" | "full": how the document punctuates
+        self.names = names  # words the document capitalises mid-sentence (its names)
 
     def repair(self, passages: Sequence[Passage], progress: Callable[[int], None] | None = None) -> list[Repair]:
         tgt = self.target
@@ -465,7 +468,7 @@ class Repairer:
             if pre != p.text:
                 cands.append(("rules", pre, []))
             if ps:
-                text, used_memory, flags = self._splice_pieces(pre, ps, i, memo, piece_out)
+                text, used_memory, flags = self._splice_pieces(pre, ps, i, memo, piece_out, _cut_tokens(p))
                 cands.append(("memory" if used_memory else "pieces", text, flags))
             for j, _pc in enumerate(ps):
                 if (i, j) in memo:
@@ -473,9 +476,18 @@ class Repairer:
                 elif (i, j) in piece_out:
                     pool.append(piece_out[(i, j)].text)
             if i in mt:
-                cands.append(("mt", to_punct_style(mt[i].text, self.punct), list(mt[i].flags)))
+                cands.append(("mt", self._shape_mt(pre, mt[i].text), list(mt[i].flags)))
             cands.append(("original", p.text, []))
             out.append(self._choose(p, pre, ps, cands, pool))
+        return out
+
+    def _shape_mt(self, pre: str, out: str) -> str:
+        """A whole-passage rewrite in the document's punctuation; its first word keeps the case it
+        has in the passage ("2023, according to" rewritten "According to" -> "according to")."""
+        out = to_punct_style(out, self.punct)
+        first, orig = _WORD_RE.match(out), _WORD_RE.match(pre)
+        if self.target == "en" and first and orig and first.group() == orig.group().capitalize() != orig.group():
+            out = orig.group() + out[first.end() :]
         return out
 
     def _dedup(self, text: str) -> str:
@@ -572,6 +584,7 @@ class Repairer:
         i: int,
         memo: dict[tuple[int, int], str],
         piece_out: dict[tuple[int, int], Translation],
+        cut: frozenset[str] = frozenset(),
     ) -> tuple[str, bool, list[str]]:
         text, used_memory, flags = pre, False, []
         for j in reversed(range(len(ps))):
@@ -590,10 +603,13 @@ class Repairer:
                 new = tr.text
                 if pc.kind == "word" and self.target == "zh":
                     new = _side(new, pc, right) or _overlap_cut(new, left, right)
+                elif self.target == "en":
+                    left, new = _glued_fragment(left, new, cut)
                 flags.extend(f for f in tr.flags if f not in flags)
             if self.target == "zh":  # Chinese takes no spaces around what replaces an English stretch
                 left, right = left.rstrip(" "), right.lstrip(" ")
-            text = left + _fit(text, pc, new, self.target, self.punct) + right
+            here = replace(pc, start=len(left), end=len(left) + len(pc.text))
+            text = left + _fit(left + pc.text + right, here, new, self.target, self.punct, self.names) + right
         return text, used_memory, flags
 
     # --- checks and choice -------------------------------------------------------------------
@@ -737,10 +753,51 @@ def _overlap_cut(translation: str, left: str, right: str) -> str:
     return translation
 
 
-def _fit(text: str, pc: Piece, new: str, target: str, punct: str | None = None) -> str:
+_MID_CAPITAL_RE = re.compile(r"(?<=[a-z,] )[A-Z][a-z]+")
+
+
+def midsentence_capitals(text: str) -> frozenset[str]:
+    """Words a text capitalises in the middle of a sentence (after a lowercase word or a comma):
+    its names, which keep their capital wherever a repair puts them."""
+    return frozenset(_MID_CAPITAL_RE.findall(text))
+
+
+def _glued_fragment(left: str, translation: str, cut: frozenset[str]) -> tuple[str, str]:
+    """A cut English word glued to the Chinese that says it (``declara申报``, ``wa车皮``): the
+    translation replaces both, completing the word where it starts with the fragment."""
+    m = re.search(r"[A-Za-z]+$", left)
+    if not m:
+        return left, translation
+    tok, t = m.group(), translation.strip()
+    words = _WORD_RE.findall(t)
+    if words and len(tok) >= 2 and len(words[0]) > len(tok) and words[0].lower().startswith(tok.lower()):
+        return left[: m.start()], (t[0].lower() + t[1:]) if tok[0].islower() else t
+    if tok in cut:
+        return left[: m.start()], t
+    return left, translation
+
+
+def _common_word(w: str) -> bool:
+    """A capitalised first word that is an ordinary English word, not a name: a function word, a
+    number, or an -ing / -ed / -ly form of a known word ("According", "Avoiding")."""
+    from wordfreq import zipf_frequency
+
+    low = w.lower()
+    if low in _stop_words() or low in _EN_NUMBERS:
+        return True
+    if re.fullmatch(r".{3,}(?:tion|sion|ment|ness|ity|ism|ance|ence)", low):  # abstract nouns, not names
+        return zipf_frequency(low, "en") >= 2.5
+    m = re.fullmatch(r"(.{3,}?)(ing|ed|ly)", low)
+    return bool(m) and max(zipf_frequency(m.group(1), "en"), zipf_frequency(m.group(1) + "e", "en")) >= 3.0
+
+
+def _fit(
+    text: str, pc: Piece, new: str, target: str, punct: str | None = None, names: frozenset[str] = frozenset()
+) -> str:
     """A translated stretch shaped to sit where the stretch was: no stray spaces in Chinese,
     sentence punctuation only where the stretch had some, the clause punctuation that closed the
-    stretch kept (``…by President Xi,愿同`` -> ``…倡议,愿同``), in the document's style ``punct``."""
+    stretch kept (``…by President Xi,愿同`` -> ``…倡议,愿同``), in the document's style ``punct``;
+    in English, no capital in mid-sentence unless it is a name (``everything From a laptop``)."""
     new = new.strip()
     if target == "zh":
         last = pc.text.rstrip()[-1:]
@@ -751,8 +808,22 @@ def _fit(text: str, pc: Piece, new: str, target: str, punct: str | None = None) 
         return to_punct_style(_CJK_SPACE_RE.sub("", new), punct)
     left = " " if pc.start > 0 and text[pc.start - 1].isalnum() else ""
     right = " " if pc.end < len(text) and text[pc.end].isalnum() else ""
+    if not new:  # a stretch dropped: one space at most where it was
+        return " " if left and right else ""
     if pc.text[-1:] not in "。！？":
         new = new.rstrip(".")
+    before = text[: pc.start].rstrip(" ")
+    first = _WORD_RE.match(new)
+    if (
+        first
+        and before
+        and before[-1] not in ".!?:;\n\"“”‘’'(—–-"
+        and first.group()[0].isupper()
+        and not first.group().isupper()
+        and first.group() not in names
+        and _common_word(first.group())
+    ):
+        new = new[0].lower() + new[1:]
     return f"{left}{new}{right}"
 
 

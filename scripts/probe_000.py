@@ -1,9 +1,10 @@
-"""Probe: two garbled Chinese articles made by hand from 000's Chinese half, repaired by ``mtqa run``.
+"""Probe: garbled articles made by hand from 000's two halves, repaired by ``mtqa run``.
 
 The issue-9 case: a Chinese article written from 000 with English sentences left in and words cut
 and glued. ``a`` leaves 000's own English sentences in (the translation memory can restore them
 from the bitext); ``b`` leaves English of our own wording (the MT model must translate it) and
-glues English words to their Chinese (``long长远``, ``cherish珍视``). Not a benchmark: 000 is a
+glues English words to their Chinese (``long长远``, ``cherish珍视``); ``c`` is 000's English half
+with two of 000's Chinese sentences left in and words cut, glued and repeated. Not a benchmark: 000 is a
 development document and these edits were written while looking at mtqa's output on them; the
 figure says how the repair behaves on 000-derived text, nothing about unseen text.
 
@@ -62,7 +63,23 @@ EDITS = {
         ("维护好双方共同和长远利益", "维护好双方共同和long长远利益"),
         ("珍视双方相互尊重", "cherish珍视双方相互尊重"),
     ],
+    "c": [
+        ("Since the establishment of diplomatic ties 33 years ago, China-Kyrgyzstan relations have achieved "
+         "leapfrog development and are now at their best in history, Xi noted.",
+         "习近平指出,建交33年来,中吉关系实现跨越式发展,处于历史最好时期。"),
+        ("Following the meeting, the two heads of state witnessed the signing of multiple bilateral cooperation "
+         "documents covering agriculture, customs, science and technology, media and other fields.",
+         "会见后,两国元首共同见证双方宣布签署农业、海关、科技、媒体等领域多份双边合作文件。"),
+        ("deepen financial cooperation", "deepen finan金融 cooperation"),
+        ("Kyrgyz President Sadyr Japarov on the sidelines", "KyrgyzPresident Sadyr Japarov on the sidelines"),
+        ("in Beijing in February", "in Beijingin February"),
+        ("support each other on issues", "support each other each other on issues"),
+        ("economic globalization", "economic 全球化"),
+        ("railway.", "railwa."),
+    ],
 }  # fmt: skip
+# a, b: the Chinese half of 000 (its article); c: the English half (its article, headline to the end)
+HALF = {"a": "zh", "b": "zh", "c": "en"}
 
 
 def main() -> int:
@@ -70,10 +87,14 @@ def main() -> int:
     ap.add_argument("--out", default=str(ROOT / "results/probe_000.json"))
     args = ap.parse_args()
     text = load_document("000").text
-    clean = text[text.index("习近平会见") : text.index("蔡奇、王毅等参加上述活动。") + 13]
+    halves = {
+        "zh": text[text.index("习近平会见") : text.index("蔡奇、王毅等参加上述活动。") + 13],
+        "en": text[text.index("Xi says China-Kyrgyzstan") :].rstrip("\n"),
+    }
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for name, edits in EDITS.items():
+            clean = halves[HALF[name]]
             garbled = clean
             for a, b in edits:
                 assert a in garbled, a

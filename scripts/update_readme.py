@@ -156,9 +156,10 @@ def repair() -> list[str]:
     if p:
         runs = ", ".join(f"{d['doc']} chrF {d['chrf_garbled']:.1f} → {d['chrf_repaired']:.1f}" for d in p["docs"])
         out += [
-            f"Development probe `{p['command']}`: two Chinese articles garbled by hand from 000's Chinese half "
-            f"(000's own English left in; English of our own wording with glued words): {runs}. Dev data, not a "
-            "benchmark: the edits were written while looking at mtqa's output, and 000 is in the references.",
+            f"Development probe `{p['command']}`: articles garbled by hand from 000's halves (a: Chinese with "
+            "000's own English left in; b: Chinese with English of our own wording and glued words; c: English "
+            f"with 000's Chinese left in, cut and glued words): {runs}. Dev data, not a benchmark: the edits "
+            "were written while looking at mtqa's output, and 000 is in the references.",
             "",
         ]
     return out

@@ -329,3 +329,25 @@ def test_a_repeat_inside_an_untranslated_sentence_is_removed_before_translation(
     [r] = rep.repair([passage(text, [(a, len(text), "untranslated", None)])])
     assert (clause, "en", "zh") in engine.asked
     assert r.text == "报告认为,数字经济将成为合作的新增长点。"
+
+
+def test_english_repairs_take_no_capital_mid_sentence_and_complete_cut_words():
+    from mtqa.repair import midsentence_capitals
+
+    text = "Trains carry everything从笔记本电脑到汽车零部件, exporters file electronic declara申报 once, and Beijing北京方面 waits."
+    table = {"从笔记本电脑到汽车零部件": "From laptops to auto parts", "申报": "Declarations", "北京方面": "Beijing"}
+    engine = DictEngine(table)
+    names = midsentence_capitals("Officials in Beijing said so. They met in Astana.")
+    assert names == {"Beijing", "Astana"}
+    rep = Repairer(lambda: engine, Detector(), "en", frozenset(), names=names)
+    spans = [(text.index(w), text.index(w) + len(w), "untranslated", None) for w in table]
+    spans.append((text.index("declara"), text.index("declara") + 7, "truncation", None))
+    [r] = rep.repair([passage(text, spans)])
+    assert r.method == "pieces"
+    assert r.text == "Trains carry everything from laptops to auto parts, exporters file electronic declarations once, and Beijing waits."
+
+
+def test_a_chinese_sentence_with_ascii_commas_is_one_stretch():
+    text = "Relations grew. 习近平指出,建交33年来,中吉关系实现跨越式发展。 They met."
+    assert [pc.text for pc in foreign_pieces(text, "en")] == ["习近平指出,建交33年来,中吉关系实现跨越式发展。"]
+    assert [pc.text for pc in foreign_pieces("A 北京, 上海 B", "en")] == ["北京", "上海"]
