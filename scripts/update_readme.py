@@ -154,7 +154,7 @@ def repair() -> list[str]:
     ]
     p = load("probe_000.json")
     if p:
-        runs = ", ".join(f"{d['doc']} chrF {d['chrf_garbled']:.1f} → {d['chrf_repaired']:.1f}" for d in p["docs"])
+        runs = ", ".join(f"{d['doc']} chrF {d['chrf_garbled']:.2f} → {d['chrf_repaired']:.2f}" for d in p["docs"])
         out += [
             f"Development probe `{p['command']}`: articles garbled by hand from 000's halves (a: Chinese with "
             "000's own English left in; b: Chinese with English of our own wording and glued words; c: English "
