@@ -205,7 +205,6 @@ class Pipeline:
                 return m.ref.text
             return None
 
-        punct = zh_punct_style(doc.text) if target == "zh" else None
         return Repairer(
             lambda: self.translator,
             self.detector,
@@ -214,8 +213,8 @@ class Pipeline:
             memory,
             settings,
             glossary=self.glossary,
-            punct=punct,
-            names=midsentence_capitals(doc.text),
+            punct=zh_punct_style(doc.text) if target == "zh" else None,
+            names=midsentence_capitals(doc.text) if target == "en" else frozenset(),
         )
 
     @staticmethod

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from mtqa.passages import Passage
 from mtqa.record import Candidate
-from mtqa.segment import CJK_PUNCT, HAN, HAN_RE, count_scripts
+from mtqa.segment import CJK_PUNCT, HAN, HAN_DIGIT_VALUES, HAN_RE, count_scripts
 from mtqa.translate.checks import weighted_length
 from mtqa.translate.prompt import AUTO
 
@@ -259,59 +259,23 @@ def _digits(n: str) -> str:
 
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december")  # fmt: skip
-_EN_NUMBERS = {
-    w: i
-    for i, w in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-            "twenty",
-        ]
-    )
-} | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100}
-_ZH_DIGITS = {
-    "〇": 0,
-    "零": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
+_EN_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+                    "nineteen", "twenty")  # fmt: skip
+_EN_NUMBERS = dict(zip(_EN_NUMBER_WORDS, range(21), strict=True)) | {
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100
+}  # fmt: skip
 _ZH_NUMERAL_RE = re.compile("[〇零一二两三四五六七八九十百千]+")
 
 
-def _zh_numeral(run: str) -> int | None:
+def _zh_numeral(run: str) -> int:
     """The value of a Chinese numeral below 10,000 (``三十三`` = 33, ``二〇二四`` = 2024)."""
-    if all(c in _ZH_DIGITS for c in run):  # digit by digit, as in years
-        return int("".join(str(_ZH_DIGITS[c]) for c in run))
+    if all(c in HAN_DIGIT_VALUES for c in run):  # digit by digit, as in years
+        return int("".join(str(HAN_DIGIT_VALUES[c]) for c in run))
     total, digit = 0, None
     for c in run:
-        if c in _ZH_DIGITS:
-            digit = _ZH_DIGITS[c]
+        if c in HAN_DIGIT_VALUES:
+            digit = HAN_DIGIT_VALUES[c]
         else:
             unit = {"十": 10, "百": 100, "千": 1000}[c]
             total += (1 if digit is None else digit) * unit
@@ -328,10 +292,7 @@ def _spelled_numbers(text: str) -> set[str]:
             out.add(str(_MONTHS.index(w.lower()) + 1))
         elif w.lower() in _EN_NUMBERS:
             out.add(str(_EN_NUMBERS[w.lower()]))
-    for run in _ZH_NUMERAL_RE.findall(text):
-        v = _zh_numeral(run)
-        if v is not None:
-            out.add(str(v))
+    out.update(str(_zh_numeral(run)) for run in _ZH_NUMERAL_RE.findall(text))
     return {_digits(n) for n in out}
 
 
@@ -434,9 +395,8 @@ class Repairer:
         tgt = self.target
         other = "en" if tgt == "zh" else "zh"
         edits = [(self._dedup(pre), fixed) for pre, fixed in (pre_edit(p) for p in passages)]
-        pieces = [
-            foreign_pieces(pre, tgt, self.known, _cut_tokens(p)) for p, (pre, _) in zip(passages, edits, strict=True)
-        ]
+        cuts = [_cut_tokens(p) for p in passages]
+        pieces = [foreign_pieces(pre, tgt, self.known, cut) for (pre, _), cut in zip(edits, cuts, strict=True)]
         # Translation jobs: every wrong-language stretch (unless the translation memory has it),
         # and whole passages that need MT beyond their stretches.
         memo: dict[tuple[int, int], str] = {}
@@ -468,7 +428,7 @@ class Repairer:
             if pre != p.text:
                 cands.append(("rules", pre, []))
             if ps:
-                text, used_memory, flags = self._splice_pieces(pre, ps, i, memo, piece_out, _cut_tokens(p))
+                text, used_memory, flags = self._splice_pieces(pre, ps, i, memo, piece_out, cuts[i])
                 cands.append(("memory" if used_memory else "pieces", text, flags))
             for j, _pc in enumerate(ps):
                 if (i, j) in memo:
@@ -536,13 +496,8 @@ class Repairer:
         if not left:
             return trs
         words = list(left)
-        done = self._translate(words, src, "zh")
-        table = {
-            w: t.text.strip().rstrip("。.")
-            for w, t in zip(words, done, strict=True)
-            if 1 <= len(t.text.strip().rstrip("。.")) <= 6
-            and all(HAN_RE.match(c) for c in t.text.strip().rstrip("。."))
-        }
+        done = [t.text.strip().rstrip("。.") for t in self._translate(words, src, "zh")]
+        table = {w: zh for w, zh in zip(words, done, strict=True) if 1 <= len(zh) <= 6 and all(map(HAN_RE.match, zh))}
         log.debug("English words left in translations, translated on their own: %s", table)
         out = []
         for tr in trs:
@@ -725,9 +680,7 @@ def _said_beside(translation: str, left: str, right: str, target: str, glued: bo
         return True
     if not glued or not han or len(han) > 4:
         return False
-    return (HAN_RE.match(right[:1]) is not None and right[0] == han[0]) or (
-        HAN_RE.match(left[-1:]) is not None and left[-1] == han[-1]
-    )
+    return right[:1] == han[0] or left[-1:] == han[-1]
 
 
 def _side(translation: str, pc: Piece, right: str) -> str | None:
@@ -736,9 +689,9 @@ def _side(translation: str, pc: Piece, right: str) -> str | None:
     吉方, 美国 -> 美方); None when that is not the case."""
     han = translation.strip().rstrip("。.")
     side = right.startswith("方") and right[1:2] not in set("面法式案向针位圆言")  # not 方面, 方法, 方式…
-    if not (pc.text[:1].isupper() and side and len(han) >= 2 and HAN_RE.fullmatch(han[0])):
-        return None
-    return han[0] if all(HAN_RE.match(c) for c in han) else None
+    if pc.text[:1].isupper() and side and len(han) >= 2 and all(map(HAN_RE.match, han)):
+        return han[0]
+    return None
 
 
 def _overlap_cut(translation: str, left: str, right: str) -> str:

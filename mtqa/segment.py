@@ -13,6 +13,8 @@ HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
 CJK_PUNCT = "\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\ufe30-\ufe4f"
 LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
 HAN_NUMERALS = "〇零一二三四五六七八九十"
+# The value of each Chinese digit (years are written digit by digit: 二〇二四).
+HAN_DIGIT_VALUES = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 
 HAN_RE = re.compile(f"[{HAN}]")
 LATIN_RE = re.compile(f"[{LATIN}]")

@@ -28,7 +28,9 @@ class RepeatedFragment(Rule):
     def score(self, ctx: DocContext) -> Iterator[Candidate]:
         allowed = frozenset(ctx.det["reduplications"])
         pattern = re.compile(f"([{HAN}]{{{self.min_chars},{self.max_chars}}})([,，、]?)\\1")
-        # Only lines where a Han bigram recurs within 12 characters can hold a repeat that short.
+        # Only lines where a Han bigram recurs within 12 characters can hold a repeat that short
+        # (a comma between the copies takes one of those: a 12-character fragment repeated after a
+        # comma is out of reach of this filter).
         lines = ctx.han_repeat_lines if self.max_chars <= 12 else [(0, len(ctx.text))]
         for m in (m for a, b in lines for m in pattern.finditer(ctx.text, a, b)):
             frag = m.group(1)

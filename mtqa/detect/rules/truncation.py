@@ -10,7 +10,7 @@ import numpy as np
 from mtqa.detect.base import DIGIT_BIT, NUMERAL_BIT, Candidate, DocContext, Rule, register
 from mtqa.detect.junctions import junction_evidence
 from mtqa.detect.rules.switch import is_fragment, legit_shape
-from mtqa.segment import HAN_NUMERALS
+from mtqa.segment import HAN_DIGIT_VALUES, HAN_NUMERALS
 
 
 @register
@@ -173,7 +173,6 @@ class CutWord(Rule):
 
 
 _DIGITS = "〇零一二三四五六七八九"
-_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
 _SEAM_RE = re.compile(f"[0-9][{_DIGITS}]|[{_DIGITS}][0-9]")
 _DIGIT_RUN_RE = re.compile("[0-9]+")
 
@@ -207,7 +206,7 @@ class TruncatedNumber(Rule):
                 b = run.end() if run else a + 1
                 digits = b - a - 1
                 clean_edges = a == 0 or text[a - 1] not in HAN_NUMERALS
-            fix = "".join(str(_VALUE[c]) if c in _VALUE else c for c in text[a:b])
+            fix = "".join(str(HAN_DIGIT_VALUES.get(c, c)) for c in text[a:b])
             ev = {"digits": float(digits), "clean_edges": float(clean_edges), "confidence": 0.8}
             yield Candidate(a, b, ev, "number cut and finished in Chinese numerals", fix)
 
