@@ -75,7 +75,7 @@ class RunSpec:
 
 @dataclass
 class DocResult:
-    """What a worker reports for one document (``status``: done, failed, empty or fatal)."""
+    """What a worker reports for one document (``status``: done, failed or fatal)."""
 
     index: int
     ref: str
@@ -335,7 +335,7 @@ class DocumentWorker:
 
     def process(self, index: int, ref: str, progress: Callable[[int, int], None] | None = None) -> DocResult:
         """Run one document; every failure becomes a result, never an exception (but Ctrl-C)."""
-        from mtqa.document import load_document
+        from mtqa.document import load_document, require_text
 
         t0 = time.perf_counter()
         doc_id = document_id(ref)
@@ -352,20 +352,17 @@ class DocumentWorker:
             with document_lock(self.out, name):
                 doc = None
                 try:
-                    doc = load_document(ref)
+                    doc = require_text(load_document(ref), ref)
                     if not self._refs_checked:  # --refs files are every document's: their errors stop the batch
                         try:
                             self.pipeline.references(doc)
                         except MtqaError as exc:
                             raise _Fatal(exc) from None
                         self._refs_checked = True
-                    if not doc.text.strip():
-                        res.status = "empty"
-                    else:
-                        outcome = self.pipeline.run_document(doc, self.out, force=self.spec.force, progress=progress)
-                        res.skipped = outcome.skipped
-                        res.status = outcome.summary.status
-                        res.summary = json.dumps(outcome.summary.to_json(), ensure_ascii=False)
+                    outcome = self.pipeline.run_document(doc, self.out, force=self.spec.force, progress=progress)
+                    res.skipped = outcome.skipped
+                    res.status = outcome.summary.status
+                    res.summary = json.dumps(outcome.summary.to_json(), ensure_ascii=False)
                 except _Fatal as exc:
                     fatal(exc.error)
                 except OutputError:

@@ -169,6 +169,13 @@ def load_document(ref: str | Path) -> Document:
     return Document(path.stem, text, enc, str(path), bom)
 
 
+def require_text(doc: Document, ref: str | Path) -> Document:
+    """Return ``doc``, or raise a one-line :class:`InputError` if it holds no text (empty or whitespace)."""
+    if not doc.text.strip():
+        raise InputError(f"{ref}: empty document, no text to check")
+    return doc
+
+
 def read_input_bytes(path: Path) -> bytes:
     """Read a user file, turning every OS failure into a one-line :class:`InputError`."""
     name = str(path)

@@ -97,6 +97,7 @@ WEIGHTS = {
     "too_short": 5.0,
     "spans_left": 1.0,  # per span, at most 3
     "rewrote_clean_text": 4.0,
+    "new_country": 5.0,  # the MT named a country the source does not
     "lost_token": 5.0,  # an acronym, code, gloss or number of the passage is gone
     "han_in_english": 0.0,  # covered by foreign_left, counted once
     "latin_in_chinese": 0.0,
@@ -187,6 +188,13 @@ def _is_word(token: str, cut: frozenset[str]) -> bool:
     return token[0].isupper() or zipf_frequency(token, "en") >= 3.0
 
 
+def _misleading_tail(token: str, min_zipf: float = 3.0) -> bool:
+    """A cut-off word's tail that is itself a common English word or name (``toms``, ``ports``)."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(token, "en") >= min_zipf
+
+
 def foreign_pieces(
     text: str, target: str, known: frozenset[str] = frozenset(), cut: frozenset[str] = frozenset()
 ) -> list[Piece]:
@@ -202,6 +210,18 @@ def foreign_pieces(
             a, b = m.start(), m.end()
             while b > a and text[b - 1] in " \t":
                 b -= 1
+            head = _WORD_RE.match(text, a)
+            if len(words) >= 3 and head and words[0] in cut and _misleading_tail(words[0]):
+                # a sentence that starts with the tail of a cut word that reads as another word
+                # ("toms official said…", what is left of "Customs"; "ports", "ice"): a model
+                # translates the wrong word (汤姆斯), so the tail is dropped as a fragment and
+                # the rest translated as a clause. A tail that is no word ("ery day") stays: the
+                # model can often read it.
+                out.append(Piece(a, head.end(), head.group(), "fragment"))
+                a = head.end()
+                while a < b and text[a] == " ":
+                    a += 1
+                words = words[1:]
             if len(words) >= 2:
                 kind = "clause"
             elif words[0].lower() in _ARTICLES:
@@ -744,6 +764,21 @@ def _common_word(w: str) -> bool:
     return bool(m) and max(zipf_frequency(m.group(1), "en"), zipf_frequency(m.group(1) + "e", "en")) >= 3.0
 
 
+def _opens_sentence_glued(text: str, pc: Piece, min_words: int = 4) -> bool:
+    """An English clause of ``min_words`` words or more that opens a sentence or clause (line
+    start, after 。！？ or clause punctuation) and runs straight into the Chinese that completes
+    it, with no punctuation between."""
+    before = text[: pc.start].rstrip(" ")
+    return (
+        len(_WORD_RE.findall(pc.text)) >= min_words
+        and (not before or before[-1] in "。！？!?\n，,；;：:")
+        and pc.end < len(text)
+        and bool(HAN_RE.match(text[pc.end]))
+        and pc.text[-1:].isascii()
+        and pc.text[-1:].isalpha()  # not "countr1992年": a number runs into its unit
+    )
+
+
 def _fit(
     text: str, pc: Piece, new: str, target: str, punct: str | None = None, names: frozenset[str] = frozenset()
 ) -> str:
@@ -758,6 +793,8 @@ def _fit(
             new = new.rstrip("。.")
         if new and last in ",;:" and new[-1] not in ",;:，；：、" and pc.end < len(text):
             new += last
+        elif new and _opens_sentence_glued(text, pc) and new[-1] not in ",;:，；：、。.!?！？":
+            new += "，"  # "As a number of projects are implemented这一地区…": a leading clause takes its comma
         return to_punct_style(_CJK_SPACE_RE.sub("", new), punct)
     left = " " if pc.start > 0 and text[pc.start - 1].isalnum() else ""
     right = " " if pc.end < len(text) and text[pc.end].isalnum() else ""

@@ -149,7 +149,7 @@ def repair() -> list[str]:
         "",
         "`faults/*`: generated, independent (dev: the repair changes were checked on them); `hand-dev`: looked at "
         "while developing; `hand-test`: held out, no change was made from what it showed (it was scored with the code "
-        "before and after the last two repair changes, which came from the dev documents).",
+        "before and after each set of repair changes, all of which came from the dev documents).",
         "",
     ]
     p = load("probe_000.json")

@@ -175,21 +175,25 @@ def test_failures_are_recorded_and_the_batch_goes_on(tmp_path):
     by = {r.doc_id: r for r in report.results}
     assert len(seen) == len(refs) and {r.index for r in report.results} == set(range(len(refs)))
     assert by["good1"].status == by["good2"].status == "done"
-    assert by["empty"].status == "empty" and not (out / "empty").exists()
     for name, needle in [
         ("gbk", "not valid UTF-8, UTF-16 or GB18030"),
         ("binary", "binary file"),
         ("missing", "no such file"),
+        ("empty", "empty document"),
         ("crash", "internal error: RuntimeError: CUDA error"),
         ("modelerr", "the model produced no output"),
     ]:
         assert by[name].status == "failed" and needle in by[name].error, (name, by[name].error)
         s = DocumentSummary.read(out / name / "summary.json")  # written atomically, readable
         assert s.status == "failed" and needle in (s.error or "") and s.fingerprint is None
-    assert by["missing"].exit_code == 3 and by["crash"].exit_code == 1 and by["modelerr"].exit_code == 5
+    assert (
+        by["missing"].exit_code == by["empty"].exit_code == 3
+        and by["crash"].exit_code == 1
+        and by["modelerr"].exit_code == 5
+    )
     rows = read_rows(out)
     assert [r.folder for r in rows] == sorted(r.folder for r in rows)
-    assert sorted(r.doc for r in rows) == sorted(n for n in [*paths, "missing"] if n != "empty")
+    assert sorted(r.doc for r in rows) == sorted([*paths, "missing"])
     assert not list(out.rglob("*.tmp"))
 
     # a re-run skips the finished documents and tries the failed ones again

@@ -71,8 +71,11 @@ def test_binary_and_empty_files(tmp_path):
     assert r.returncode == 3 and "binary" in r.stderr and "Traceback" not in r.stderr
     e = tmp_path / "empty.txt"
     e.write_bytes(b"")
-    r = mtqa("detect", str(e), "-f", "jsonl")
-    assert r.returncode == 0 and r.stdout == "" and "empty document" in r.stderr
+    (tmp_path / "blank.txt").write_text(" \n\n", encoding="utf-8")
+    for f in (e, tmp_path / "blank.txt"):
+        r = mtqa("detect", str(f), "-f", "jsonl")
+        assert r.returncode == 3 and r.stdout == "" and f"{f}: empty document" in r.stderr
+        assert len(r.stderr.strip().splitlines()) == 1
 
 
 def test_corpus_lists_embedded_documents():

@@ -46,9 +46,7 @@ class DictEngine(Translator):
 
 
 def passage(text: str, spans: list[tuple[int, int, str, str | None]], offset: int = 0) -> Passage:
-    sp = [
-        Span(offset + a, offset + b, text[a:b], kind, "major", 0.9, "test", fix=fix) for a, b, kind, fix in spans
-    ]
+    sp = [Span(offset + a, offset + b, text[a:b], kind, "major", 0.9, "test", fix=fix) for a, b, kind, fix in spans]
     return Passage(1, offset, offset + len(text), text, sp)
 
 
@@ -234,22 +232,30 @@ def test_a_fragment_glued_beside_its_own_translation_is_dropped_not_translated()
     # the detector's verdict (a word fragment glued to Han) makes it a fragment.
     text = "该国扩大天然气exp出口的计划。toms official said that trade has changed.他说。"
     e, t = text.index("exp"), text.index("toms")
-    table = {"exp": "扩展", "toms official said that trade has changed.": "海关官员表示，贸易已经改变。"}
+    table = {"exp": "扩展", "official said that trade has changed.": "官员表示，贸易已经改变。"}
     rep, engine = repairer(table)
     sp = [
-        Span(e - 1, e + 4, text[e - 1 : e + 4], "switch", "major", 0.75, "mid-word-switch", "word fragment glued to Han"),
+        Span(
+            e - 1, e + 4, text[e - 1 : e + 4], "switch", "major", 0.75, "mid-word-switch", "word fragment glued to Han"
+        ),
         Span(t, t + 4, "toms", "truncation", "major", 0.6, "cut-word", "word cut at its start"),
         Span(t, text.index("他"), text[t : text.index("他")], "untranslated", "major", 0.99, "untranslated-sentence"),
     ]
     [r] = rep.repair([Passage(1, 0, len(text), text, sp)])
     assert r.method == "pieces"
-    assert r.text == "该国扩大天然气出口的计划。海关官员表示，贸易已经改变。他说。"
+    assert r.text == "该国扩大天然气出口的计划。官员表示，贸易已经改变。他说。"
     assert ("exp", "en", "zh") not in engine.asked
-    # a cut word opening a clause stays in it: the model can often read it ("ery day" -> 每天)
-    assert [(pc.text, pc.kind) for pc in foreign_pieces(text, "zh")] == [
-        ("exp", "word"),
-        ("toms official said that trade has changed.", "clause"),
+    # the cut tail "toms" reads as another word (a model writes 汤姆斯): dropped before translation
+    assert [(pc.text, pc.kind) for pc in foreign_pieces(text, "zh", cut=frozenset({"exp", "toms"}))] == [
+        ("exp", "fragment"),
+        ("toms", "fragment"),
+        ("official said that trade has changed.", "clause"),
     ]
+    # a cut word opening a clause that is no word stays in it: the model can often read it
+    # ("ery day" -> 每天); so does any word the detector did not report cut
+    ery = "他说。ery day the trains run on time.好的。"
+    assert [pc.text for pc in foreign_pieces(ery, "zh", cut=frozenset({"ery"}))] == ["ery day the trains run on time."]
+    assert [pc.kind for pc in foreign_pieces(text, "zh")] == ["word", "clause"]
 
 
 def test_a_token_the_detector_found_damaged_is_not_a_code_to_keep():
@@ -344,10 +350,36 @@ def test_english_repairs_take_no_capital_mid_sentence_and_complete_cut_words():
     spans.append((text.index("declara"), text.index("declara") + 7, "truncation", None))
     [r] = rep.repair([passage(text, spans)])
     assert r.method == "pieces"
-    assert r.text == "Trains carry everything from laptops to auto parts, exporters file electronic declarations once, and Beijing waits."
+    assert (
+        r.text
+        == "Trains carry everything from laptops to auto parts, exporters file electronic declarations once, and Beijing waits."
+    )
 
 
 def test_a_chinese_sentence_with_ascii_commas_is_one_stretch():
     text = "Relations grew. 习近平指出,建交33年来,中吉关系实现跨越式发展。 They met."
     assert [pc.text for pc in foreign_pieces(text, "en")] == ["习近平指出,建交33年来,中吉关系实现跨越式发展。"]
     assert [pc.text for pc in foreign_pieces("A 北京, 上海 B", "en")] == ["北京", "上海"]
+
+
+def test_a_sentence_opening_with_a_cut_tail_drops_it_and_a_leading_clause_keeps_its_comma():
+    # "toms official said…": what is left of "Customs" is dropped, not translated as a name;
+    # an English clause that opens a sentence and runs straight into Chinese takes a comma.
+    text = "分析人士说。toms official said trade grew.通过电子数据交换,As a number of major projects are implemented这一地区有望成为增长带。"
+    a, b = text.index("toms"), text.index("通过")
+    c, d = text.index("As a"), text.index("这一")
+    table = {
+        "official said trade grew.": "官员表示贸易增长了。",
+        "As a number of major projects are implemented": "随着一批重大项目的实施",
+    }
+    rep, engine = repairer(table)
+    spans = [(a, a + 4, "truncation", None), (a, b, "untranslated", None), (c, d, "untranslated", None)]
+    [r] = rep.repair([passage(text, spans)])
+    assert ("toms official said trade grew.", "en", "zh") not in engine.asked
+    assert r.text == "分析人士说。官员表示贸易增长了。通过电子数据交换,随着一批重大项目的实施，这一地区有望成为增长带。"
+    # mid-sentence, or followed by punctuation, a clause takes no comma of its own
+    text2 = "我们要加强in artificial intelligence and robotics领域的合作。"
+    e, f = text2.index("in"), text2.index("领域")
+    rep2, _ = repairer({"in artificial intelligence and robotics": "在人工智能和机器人"})
+    [r2] = rep2.repair([passage(text2, [(e, f, "untranslated", None)])])
+    assert r2.text == "我们要加强在人工智能和机器人领域的合作。"

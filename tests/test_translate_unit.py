@@ -156,3 +156,29 @@ def test_cache_key_changes_with_glossary_terms(tmp_path):
     bare = ScriptedEngine(outputs, glossary=None, cache=cache)
     bare.translate(["扎帕罗夫表示欢迎。"], "zh", "en")
     assert len(bare.calls) == 1 and len(cache) == 2
+
+
+def test_country_names_come_from_cldr_with_their_adjectives():
+    from mtqa.translate.glossary import Glossary
+
+    g = Glossary.default()
+    assert ("Kazakhstan", "哈萨克斯坦") in g.entries_for("项目的Kazakh方负责人", "en", "zh")
+    assert ("Uzbekistan", "乌兹别克斯坦") in g.entries_for("Uzbeks and Tajiks", "en", "zh")
+    assert ("Russia", "俄罗斯") in g.entries_for("Russian officials", "en", "zh")
+    assert g.entries_for("a guinea pig in turkey", "en", "zh") == []  # case-sensitive: names only
+    # the curated glossary's own entry wins; no duplicate from the country table
+    assert g.entries_for("Kyrgyzstan and the SCO", "en", "zh") == [("Kyrgyzstan", "吉尔吉斯斯坦"), ("SCO", "上合组织")]
+    assert Glossary(list(g.pairs), countries=False).entries_for("the Kazakh side", "en", "zh") == []
+
+
+def test_an_output_naming_a_country_the_source_does_not_is_flagged():
+    from mtqa.translate.checks import new_countries
+
+    assert "new_country" in check_output(
+        "定于今年秋季在比什凯克举行。", "It will be held in Kazakhstan this autumn.", "zh", "en"
+    )
+    assert new_countries("中吉合作大有可为。", "China-Kyrgyzstan cooperation has great potential.", "en") == []
+    assert new_countries("the Kazakh side", "吉尔吉斯斯坦方", "zh") == ["吉尔吉斯斯坦"]
+    assert new_countries("the Kazakh side", "哈萨克斯坦方", "zh") == []
+    assert new_countries("Russian and Turkish firms", "俄罗斯和土耳其公司", "zh") == []
+    assert new_countries("Chinese firms", "中国公司", "zh") == []  # two-character names are not checked

@@ -7,7 +7,7 @@ import click
 from mtqa.cli.options import config_option, progress, quiet_option
 from mtqa.config import load_config
 from mtqa.detect import Detector
-from mtqa.document import expand_refs, load_document
+from mtqa.document import expand_refs, load_document, require_text
 from mtqa.io import atomic_write
 from mtqa.report.spans import spans_jsonl, spans_table, spans_tsv
 
@@ -34,9 +34,7 @@ def command(docs: tuple[str, ...], fmt: str, output: str | None, config_path: st
     parts: list[str] = []
     total = 0
     for i, ref in enumerate(progress(refs, desc="detect", quiet=quiet or len(refs) < 2, unit="doc")):
-        doc = load_document(ref)
-        if not doc.text.strip() and not quiet:
-            click.echo(f"mtqa: warning: {ref}: empty document, nothing to check", err=True)
+        doc = require_text(load_document(ref), ref)
         det = detector.detect(doc.text)
         total += len(det.spans)
         if fmt == "jsonl":

@@ -176,10 +176,6 @@ def command(
         from mtqa.report.summary import run_line
 
         docs_bar.update(1)
-        if res.status == "empty":
-            if not quiet:
-                click.echo(f"mtqa: warning: {res.ref}: empty document, skipped", err=True)
-            return
         folder = out_dir / Path(res.folder).name
         click.echo(run_line(DocumentSummary.from_json(json.loads(res.summary)), folder, res.skipped))
 

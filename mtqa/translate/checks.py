@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from mtqa.segment import HAN_RE
 
@@ -21,6 +22,33 @@ def _common(word: str) -> bool:
 def weighted_length(text: str, letters_per_han: float = 4.0) -> float:
     """Length in Latin-letter units: a Han character counts ``letters_per_han`` letters."""
     return len(_LETTER_RE.findall(text)) + letters_per_han * len(HAN_RE.findall(text))
+
+
+def _ascii_lower(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+def new_countries(source: str, output: str, tgt: str, min_han: int = 3) -> list[str]:
+    """Countries the output names and the source does not (a model shown examples about one
+    country writes it for its neighbours: 比什凯克 -> "Kazakhstan", Kazakh -> 吉尔吉斯斯坦).
+
+    Only names of ``min_han`` Chinese characters or more (not 中国, 美国: a source says "Chinese",
+    "US" or 我国 in too many ways). Into Chinese, a source word sharing the name's first three
+    letters (``Russian``, ``Turkish``) names it; into English, the name's first character
+    (吉 of 中吉) or the English name in the source does.
+    """
+    from mtqa.translate.glossary import country_names
+
+    out = []
+    src_words = {_ascii_lower(w)[:3] for w in _LATIN_WORD_RE.findall(source)}
+    for pattern, zh, en in country_names():
+        if len(zh) < min_han:
+            continue
+        if tgt == "zh" and zh in output and zh not in source and _ascii_lower(en)[:3] not in src_words:
+            out.append(zh)
+        elif tgt == "en" and pattern.search(output) and zh[0] not in source and not pattern.search(source):
+            out.append(en)
+    return out
 
 
 def check_output(
@@ -52,6 +80,8 @@ def check_output(
         ]
         if foreign:
             flags.append("latin_in_chinese")
+    if new_countries(source, out, tgt):
+        flags.append("new_country")
     ls, lo = weighted_length(source), weighted_length(out)
     if ls >= 12:
         ratio = lo / ls
@@ -68,6 +98,7 @@ PROBLEMS = {
     "copied_source": "it copied the source instead of translating it",
     "han_in_english": "it left Chinese characters in the English",
     "latin_in_chinese": "it left English words in the Chinese",
+    "new_country": "it named a country the source does not name",
     "too_short": "it was much shorter than the source",
     "too_long": "it was much longer than the source",
 }

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -11,6 +13,40 @@ from mtqa.document import read_text_file
 from mtqa.errors import InputError
 
 LANGS = ("zh", "en")
+log = logging.getLogger(__name__)
+
+
+@cache
+def country_names() -> tuple[tuple[re.Pattern[str], str, str], ...]:
+    """Country names from the Unicode CLDR (through Babel): ``(English pattern, zh, en)``.
+
+    The pattern matches the English name, case-sensitive, and the adjective or people of the
+    ``-stan`` and ``-ia`` countries (``Kazakh`` for Kazakhstan, ``Russian`` for Russia): a model
+    shown examples about one country otherwise writes that country for its neighbours
+    (``Kazakh方`` -> 吉方). Empty without Babel.
+    """
+    try:
+        from babel import Locale
+    except ImportError:  # pragma: no cover - babel is a dependency; a trimmed install still runs
+        log.debug("babel is not installed: no country names")
+        return ()
+    en, zh = Locale("en").territories, Locale.parse("zh_Hans").territories
+    out = []
+    for code, name in en.items():
+        if len(code) != 2 or not code.isalpha() or code in ("XA", "XB", "ZZ") or code not in zh:
+            continue
+        if not re.fullmatch(r"[A-Z][a-z]+(?: [A-Z][a-z]+)*", name):  # no "Hong Kong SAR China", "Antigua & Barbuda"
+            continue
+        forms = [re.escape(name)]
+        if name.endswith("stan"):
+            forms[0] += "i?"  # Pakistani
+            stem = name[:-4].removesuffix("i")  # Kazakh, Kyrgyz, Uzbek, Tajik, Afghan
+            if len(stem) >= 5:
+                forms.append(re.escape(stem) + "s?")
+        elif name.endswith("ia") and " " not in name:
+            forms.append(re.escape(name) + r"ns?")  # Russian(s), Mongolian
+        out.append((re.compile(rf"(?<![A-Za-z-])(?:{'|'.join(forms)})(?![A-Za-z])"), zh[code], name))
+    return tuple(out)
 
 
 def _parse_tsv(text: str, name: str) -> list[tuple[str, str]]:
@@ -31,6 +67,7 @@ class Glossary:
     """zh/en term pairs, usable in both directions."""
 
     pairs: list[tuple[str, str]] = field(default_factory=list)
+    countries: bool = True  # add CLDR country names found in English text (see country_names)
 
     @classmethod
     def default(cls) -> Glossary:
@@ -66,6 +103,13 @@ class Glossary:
                 taken.extend(spans)
                 if (pair[i], pair[j]) not in found:
                     found.append((pair[i], pair[j]))
+        if src == "en" and self.countries:
+            have = {b for _, b in found}
+            for pattern, zh_name, en_name in country_names():
+                spans = [(m.start(), m.end()) for m in pattern.finditer(text)]
+                if zh_name in have or not any(not any(a <= s0 and e0 <= b for a, b in taken) for s0, e0 in spans):
+                    continue
+                found.append((en_name, zh_name))
         return found
 
     def __len__(self) -> int:

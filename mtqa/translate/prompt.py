@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-PROMPT_VERSION = "mtqa-chat-v4"  # bump when prompts or output post-processing change
+PROMPT_VERSION = "mtqa-chat-v5"  # bump when prompts or output post-processing change
 AUTO = "auto"  # source language of a mixed or damaged passage: the prompt asks for a repair
 LANG_NAMES = {"zh": "Simplified Chinese", "en": "English"}
 
