@@ -78,6 +78,16 @@ def test_binary_and_empty_files(tmp_path):
         assert len(r.stderr.strip().splitlines()) == 1
 
 
+def test_a_bad_document_in_a_folder_does_not_stop_the_others(tmp_path):
+    (tmp_path / "a.txt").write_bytes(b"")
+    (tmp_path / "b.txt").write_text("中吉两国合作coop合作。\n", encoding="utf-8")
+    r = mtqa("detect", str(tmp_path), "-f", "tsv", "--quiet")
+    assert r.returncode == 3 and "Traceback" not in r.stderr
+    rows = r.stdout.splitlines()
+    assert rows[0].startswith("doc\tstart") and rows[1].startswith("b\t") and "coop" in rows[1]
+    assert f"{tmp_path / 'a.txt'}: empty document" in r.stderr and "1 of 2 documents could not be checked" in r.stderr
+
+
 def test_corpus_lists_embedded_documents():
     r = mtqa("corpus")
     assert r.returncode == 0
