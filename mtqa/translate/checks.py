@@ -40,7 +40,7 @@ def new_countries(source: str, output: str, tgt: str, min_han: int = 3) -> list[
     from mtqa.translate.glossary import country_names
 
     out = []
-    src_words = {_ascii_lower(w)[:3] for w in _LATIN_WORD_RE.findall(source)}
+    src_words = {_ascii_lower(w)[:3] for w in _LATIN_WORD_RE.findall(source)} if tgt == "zh" else set()
     for pattern, zh, en in country_names():
         if len(zh) < min_han:
             continue

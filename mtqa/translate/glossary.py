@@ -92,13 +92,18 @@ class Glossary:
         i, j = (0, 1) if src == "zh" else (1, 0)
         found: list[tuple[str, str]] = []
         taken: list[tuple[int, int]] = []
+
+        def free(matches) -> list[tuple[int, int]]:
+            """The matches not inside a longer term matched before."""
+            spans = [(m.start(), m.end()) for m in matches]
+            return [s for s in spans if not any(a <= s[0] and s[1] <= b for a, b in taken)]
+
         for pair in sorted(self.pairs, key=lambda p: -len(p[i])):
             term = pair[i]
             if src == "zh":
-                spans = [(m.start(), m.end()) for m in re.finditer(re.escape(term), text)]
+                spans = free(re.finditer(re.escape(term), text))
             else:
-                spans = [(m.start(), m.end()) for m in re.finditer(rf"(?<!\w){re.escape(term)}(?!\w)", text, re.I)]
-            spans = [s for s in spans if not any(a <= s[0] and s[1] <= b for a, b in taken)]
+                spans = free(re.finditer(rf"(?<!\w){re.escape(term)}(?!\w)", text, re.I))
             if spans:
                 taken.extend(spans)
                 if (pair[i], pair[j]) not in found:
@@ -106,10 +111,8 @@ class Glossary:
         if src == "en" and self.countries:
             have = {b for _, b in found}
             for pattern, zh_name, en_name in country_names():
-                spans = [(m.start(), m.end()) for m in pattern.finditer(text)]
-                if zh_name in have or not any(not any(a <= s0 and e0 <= b for a, b in taken) for s0, e0 in spans):
-                    continue
-                found.append((en_name, zh_name))
+                if zh_name not in have and free(pattern.finditer(text)):
+                    found.append((en_name, zh_name))
         return found
 
     def __len__(self) -> int:
