@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 
 # A stretch of English: words with the spaces and punctuation between them.
 _LATIN_STRETCH_RE = re.compile(
-    r"[A-Za-z][A-Za-z0-9'’\-]*(?:[ \t,;:.!?\"“”'‘’()$%&/\-–—]+[A-Za-z0-9][A-Za-z0-9'’\-]*)*[.!?,;:]?[\"”’)]?"
+    r"[A-Za-z][A-Za-z0-9'’\-]*(?:[ \t,;:.!?\"“”'‘’()$%&/\-–—]+[A-Za-z0-9][A-Za-z0-9'’\-]*)*%?[.!?,;:]?[\"”’)]?"
 )
 # A stretch of Chinese: Han characters with the CJK punctuation and digits between them, and the
 # ASCII clause punctuation some Chinese house styles use ("习近平指出,建交33年来,").
@@ -102,6 +102,17 @@ WEIGHTS = {
     "han_in_english": 0.0,  # covered by foreign_left, counted once
     "latin_in_chinese": 0.0,
 }
+# The commonest surname written with each pinyin syllable of ``detector.pinyin_surnames``: a
+# surname glued to a Chinese given name ("Zhang丽", "Liu江平") is put back in Han characters.
+_SURNAMES = (
+    "Li李 Wang王 Zhang张 Liu刘 Chen陈 Yang杨 Huang黄 Zhao赵 Wu吴 Zhou周 Xu徐 Sun孙 Ma马 Zhu朱 Hu胡 Guo郭 "
+    "He何 Gao高 Lin林 Luo罗 Zheng郑 Liang梁 Xie谢 Song宋 Tang唐 Han韩 Feng冯 Deng邓 Cao曹 Peng彭 Zeng曾 "
+    "Xiao肖 Tian田 Dong董 Pan潘 Yuan袁 Cai蔡 Jiang蒋 Yu于 Du杜 Ye叶 Cheng程 Wei魏 Su苏 Lu卢 Ding丁 Ren任 "
+    "Shen沈 Yao姚 Fu付 Zhong钟 Cui崔 Tan谭 Liao廖 Fan范 Jin金 Shi石 Jia贾 Xia夏 Fang方 Bai白 Zou邹 Meng孟 "
+    "Xiong熊 Qin秦 Qiu邱 Hou侯 Yin尹 Xue薛 Yan闫 Duan段 Lei雷 Long龙 Tao陶 Mao毛 Hao郝 Gu顾 Gong龚 Shao邵 "
+    "Wan万 Qian钱 Dai戴 Mo莫 Kong孔 Xiang向 Chang常 Zhai翟 Qi齐 "
+)
+SURNAME_HAN = {pair[:-1]: pair[-1] for pair in _SURNAMES.split()}
 # Candidate methods from the smallest edit to the largest: the tie-break order.
 ORDER = ("rules", "memory", "pieces", "mt", "original")
 
@@ -234,7 +245,15 @@ def foreign_pieces(
             if _is_gloss(text, m.start(), m.end()):
                 continue
             n = len(HAN_RE.findall(m.group()))
-            out.append(Piece(m.start(), m.end(), m.group(), "clause" if n >= 2 else "fragment"))
+            if n >= 2:
+                kind = "clause"
+            else:  # one character: a word when it is glued to a cut word it translates ("alumi铝")
+                kind = (
+                    "word"
+                    if m.start() > 0 and text[m.start() - 1].isascii() and text[m.start() - 1].isalpha()
+                    else "fragment"
+                )
+            out.append(Piece(m.start(), m.end(), m.group(), kind))
     return out
 
 
@@ -248,6 +267,8 @@ def _is_gloss(text: str, a: int, b: int) -> bool:
         j += 1
     before, after = text[i - 1 : i], text[j : j + 1]
     pairs = {"(": ")", "（": "）", "“": "”", '"': '"', "《": "》", "「": "」", "‘": "’"}
+    if before and b > a and pairs.get(before) == text[b - 1]:
+        return True  # the stretch took the closing mark: “Silk Road Agri-Skills”
     return bool(before) and pairs.get(before) == after
 
 
@@ -258,12 +279,11 @@ def foreign_share(text: str, target: str, known: frozenset[str], source: str = "
     if not total:
         return 0.0
     if target == "zh":
+        # English words outside glosses and quoted titles ("克莱尔·马丁（Claire Martin）" is fine)
         foreign_src = {w.lower() for w in _WORD_RE.findall(source) if not is_legit_latin(w, known)}
-        bad = sum(
-            len(w)
-            for w in _WORD_RE.findall(text)
-            if not is_legit_latin(w, known) or (w.isupper() and w.lower() in foreign_src)
-        )
+        words = [w for p in foreign_pieces(text, "zh", known) for w in _WORD_RE.findall(p.text)]
+        upper = [w for w in _WORD_RE.findall(text) if w.isupper() and w.lower() in foreign_src]
+        bad = sum(len(w) for w in words if not is_legit_latin(w, known)) + sum(len(w) for w in upper)
     else:
         bad = 4 * sum(len(HAN_RE.findall(p.text)) for p in foreign_pieces(text, "en"))
     return bad / total
@@ -321,7 +341,13 @@ def new_numbers(candidate: str, sources: Sequence[str]) -> list[str]:
     digits or in words (``February`` explains the 2 of ``2月``)."""
     have = {_digits(n) for src in sources for n in _NUMBER_RE.findall(src)}
     have |= {n for src in sources for n in _spelled_numbers(src)}
-    return [n for n in _NUMBER_RE.findall(candidate) if _digits(n) not in have]
+    years = {n for src in sources for n in _NUMBER_RE.findall(src)}
+    # a year does not scale: "2020" is new where the source has "202" (a cut year) or "2.02"
+    return [n for n in _NUMBER_RE.findall(candidate) if _digits(n) not in have or (_is_year(n) and n not in years)]
+
+
+def _is_year(n: str) -> bool:
+    return len(n) == 4 and n.isdigit() and 1800 <= int(n) <= 2099
 
 
 def _content_units(text: str, lang: str) -> Counter:
@@ -468,7 +494,9 @@ class Repairer:
         first, orig = _WORD_RE.match(out), _WORD_RE.match(pre)
         if self.target == "en" and first and orig and first.group() == orig.group().capitalize() != orig.group():
             out = orig.group() + out[first.end() :]
-        return out
+        if self.target == "en" and "’" in pre and "'" not in pre:  # the passage's apostrophes (Kazakhstan’s)
+            out = _APOSTROPHE_RE.sub("’", out)
+        return _same_ending(pre, out, self.target)
 
     def _dedup(self, text: str) -> str:
         """``text`` without the repeats the detector finds in it on its own: a repeat inside an
@@ -565,8 +593,14 @@ class Repairer:
         for j in reversed(range(len(ps))):
             pc = ps[j]
             left, right = text[: pc.start], text[pc.end :]
+            name = _pinyin_name(left, pc.text) if self.target == "en" else None
+            if name is not None:  # a name cut across scripts: "Guang州" -> Guangzhou
+                text = left + name + right
+                continue
             if (i, j) in memo:
                 new, used_memory = memo[(i, j)], True
+            elif self.target == "zh" and pc.text in SURNAME_HAN and HAN_RE.match(right[:1]):
+                new = SURNAME_HAN[pc.text]  # a pinyin surname glued to the given name: "Zhang丽" -> 张丽
             elif pc.kind == "fragment" or _said_beside(
                 piece_out[(i, j)].text, left, right, self.target, glued=pc.kind == "word"
             ):
@@ -667,6 +701,12 @@ def lost_tokens(
             continue
         if is_legit_latin(t, known) or _is_gloss(original, m.start(), m.end()):
             keep.add(t)
+    for m in _LATIN_STRETCH_RE.finditer(original):  # glosses and titles of several words
+        if _is_gloss(original, m.start(), m.end()):
+            keep.update(_WORD_RE.findall(m.group()))
+    for m in _HAN_STRETCH_RE.finditer(original):  # "ultra-high-voltage (特高压)" in English
+        if _is_gloss(original, m.start(), m.end()):
+            keep.add(m.group())
     return sorted(t for t in keep if t not in candidate)
 
 
@@ -809,12 +849,76 @@ def _fit(
         and before
         and before[-1] not in ".!?:;\n\"“”‘’'(—–-"
         and first.group()[0].isupper()
-        and not first.group().isupper()
+        and not (first.group().isupper() and len(first.group()) > 1)
         and first.group() not in names
         and _common_word(first.group())
     ):
         new = new[0].lower() + new[1:]
     return f"{left}{new}{right}"
+
+
+@cache
+def _pinyin_syllables() -> frozenset[str]:
+    """Every toneless pinyin syllable (from pypinyin's character table)."""
+    import unicodedata
+
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    out = set()
+    for readings in pinyin_dict.values():
+        for r in readings.split(","):
+            plain = "".join(c for c in unicodedata.normalize("NFD", r) if not unicodedata.combining(c))
+            out.add(plain.replace("ü", "v"))
+    return frozenset(out)
+
+
+def _is_pinyin(word: str) -> bool:
+    """Can ``word`` be read as a run of pinyin syllables ("Guang", "Xinjiang")?"""
+    syl, w = _pinyin_syllables(), word.lower()
+    ok = [True] + [False] * len(w)
+    for i in range(1, len(w) + 1):
+        ok[i] = any(ok[k] and w[k:i] in syl for k in range(max(0, i - 6), i))
+    return ok[-1]
+
+
+def _pinyin_name(left: str, han: str, max_han: int = 3) -> str | None:
+    """A capitalised pinyin fragment glued to a few Han characters is a name cut across
+    scripts: the Han characters in pinyin complete it ("Guang州" -> "zhou"); where the fragment
+    already says them ("Xi习"), nothing is added. None when this is not such a name."""
+    from wordfreq import zipf_frequency
+
+    m = re.search(r"(?<![A-Za-z])[A-Z][a-z]+$", left)
+    if not m or not 1 <= len(han) <= max_han or not all(map(HAN_RE.match, han)):
+        return None
+    frag = m.group()
+    if not _is_pinyin(frag) or zipf_frequency(frag, "en") >= 4.0:  # "Hang", "Long" are words
+        return None
+    from pypinyin import lazy_pinyin
+
+    py = "".join(lazy_pinyin(han))
+    return "" if frag.lower().endswith(py) else py
+
+
+_APOSTROPHE_RE = re.compile(r"(?<=[A-Za-z])'(?=[A-Za-z])")
+_CLAUSE_ENDS = ",;:，；：、"
+_SENTENCE_ENDS = ".!?。！？"
+
+
+def _same_ending(pre: str, out: str, target: str) -> str:
+    """A rewrite of a passage that stops mid-sentence stops the same way: a passage ending in a
+    comma keeps it ("alumi铝," -> "aluminium,", not "aluminium"), one ending in no punctuation
+    gets no full stop ("signed in 202," is not a sentence end)."""
+    last, body = pre.rstrip()[-1:], out.rstrip()
+    if not last or not body or last in _SENTENCE_ENDS or last in '"”’)）」』》':
+        return out
+    if last in _CLAUSE_ENDS:
+        comma = {"zh": "，"}.get(target, ",") if last in ",，" else last
+        if body[-1] in _SENTENCE_ENDS:
+            return body[:-1] + comma
+        return body + comma if body[-1] not in _CLAUSE_ENDS else out
+    if body[-1] in _SENTENCE_ENDS and (last.isalnum() or HAN_RE.match(last)):
+        return body[:-1]
+    return out
 
 
 def splice(text: str, edits: Sequence[tuple[int, int, str]]) -> str:

@@ -27,11 +27,7 @@ from mtqa.document import load_document
 from mtqa.io import atomic_write
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT = [
-    ROOT / "tests/data/002.gold.v2.jsonl",
-    ROOT / "tests/data/garbled/en_trade_dev.gold.jsonl",
-    ROOT / "tests/data/garbled/zh_energy_dev.gold.jsonl",
-]
+DEFAULT = [ROOT / "tests/data/002.gold.v2.jsonl", *sorted((ROOT / "tests/data/garbled").glob("*_dev.gold.jsonl"))]
 
 
 def load_gold(path: Path) -> tuple[str, str, list[dict]]:

@@ -383,3 +383,68 @@ def test_a_sentence_opening_with_a_cut_tail_drops_it_and_a_leading_clause_keeps_
     rep2, _ = repairer({"in artificial intelligence and robotics": "在人工智能和机器人"})
     [r2] = rep2.repair([passage(text2, [(e, f, "untranslated", None)])])
     assert r2.text == "我们要加强在人工智能和机器人领域的合作。"
+
+
+def test_a_pinyin_surname_glued_to_a_given_name_is_written_in_han():
+    text = "90后村民Zhang丽每天晚上都会开直播。"
+    a = text.index("Zhang")
+    rep, _ = repairer({})
+    [r] = rep.repair([passage(text, [(a - 1, a + 6, "switch", None)])])
+    assert r.text == "90后村民张丽每天晚上都会开直播。"
+
+
+def test_glosses_and_quoted_titles_are_neither_foreign_nor_to_be_lost():
+    from mtqa.repair import lost_tokens
+
+    glossed = "法国游客克莱尔·马丁（Claire Martin）写道，这里的风景让她想起了家乡。"
+    assert foreign_share(glossed, "zh", frozenset()) == 0.0
+    assert lost_tokens(glossed, "法国游客克莱尔·马丁（克莱尔·马丁）写道", frozenset()) == ["Claire", "Martin"]
+    titled = "依托“Silk Road Agri-Skills”培训项目，引进了Chinese water-saving irrigation technology."
+    assert [p.text for p in foreign_pieces(titled, "zh")] == ["Chinese water-saving irrigation technology."]
+    english = "engineers cited ultra-high-voltage (特高压) smission,"
+    assert lost_tokens(english, "engineers cited ultra-high-voltage (UHV) transmission,", frozenset()) == ["特高压"]
+
+
+def test_a_stretch_ending_in_a_percentage_takes_its_sign_and_stop():
+    assert [p.text for p in foreign_pieces("损耗率降到了 below 5%. 他说", "zh")] == ["below 5%."]
+
+
+def test_a_rewrite_stops_where_the_passage_stops_and_keeps_its_apostrophes():
+    from mtqa.repair import _same_ending
+
+    assert _same_ending("alumi铝,", "aluminium", "en") == "aluminium,"
+    assert _same_ending("signed in 202,", "signed in 2020.", "en") == "signed in 2020,"
+    assert (
+        _same_ending("双方要扩大贸易和投资规模", "The two sides will expand trade.", "en")
+        == "The two sides will expand trade"
+    )
+    assert _same_ending("Relations grew.", "关系发展了。", "zh") == "关系发展了。"
+    text = "city Wagons wait because Kazakhstan’s railway lacks locomotives."
+    rep, _ = repairer({text: "Wagons wait because Kazakhstan's railway lacks locomotives."}, target="en")
+    assert rep._shape_mt(text, "Wagons wait because Kazakhstan's railway lacks locomotives.").count("’") == 1
+
+
+def test_a_completed_year_is_a_new_number():
+    assert new_numbers("signed in 2020.", ["signed in 202,"]) == ["2020"]
+    assert new_numbers("双边贸易额2024年达948亿美元", ["US $ 94.8 billion in 2024"]) == []
+
+
+def test_one_chinese_character_glued_to_a_cut_word_is_translated_with_it():
+    text = "It taxes the carbon content of steel, alumi铝, cement and fertiliser."
+    assert [p.kind for p in foreign_pieces(text, "en")] == ["word"]
+    rep, _ = repairer({"铝": "Aluminium"}, target="en")
+    a = text.index("alumi")
+    [r] = rep.repair([passage(text, [(a, a + 5, "truncation", None), (a + 5, a + 6, "switch", None)])])
+    assert r.text == "It taxes the carbon content of steel, aluminium, cement and fertiliser."
+
+
+def test_a_name_cut_across_scripts_is_completed_in_pinyin():
+    text = "Most of the cars were built in Shanghai and Guang州 and shipped to Jeddah."
+    rep, _ = repairer({"州": "state"}, target="en")
+    a = text.index("Guang")
+    [r] = rep.repair([passage(text, [(a, a + 6, "switch", None)])])
+    assert r.text == "Most of the cars were built in Shanghai and Guangzhou and shipped to Jeddah."
+    # not pinyin ("Kyrgyz", "Tash"): the Han character is translated as before
+    from mtqa.repair import _pinyin_name
+
+    assert _pinyin_name("the Kyrgyz", "方") is None and _pinyin_name("in Tash", "干") is None

@@ -409,3 +409,89 @@ def test_orphan_fragment_leaves_tatoeba_paragraphs_and_000_alone(detector):
     text = load_document("000").text
     chinese_half = "\n".join(line for line in text.splitlines() if sum("\u4e00" <= c <= "\u9fff" for c in line) > 10)
     assert chinese_half and orphans(detector, chinese_half) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "token"),
+    [
+        # a token that is no word inside a sentence, whichever end it lost
+        ("The grid relies on high-voltage smission lines, the operator said.", "smission"),
+        # a real word opening a sentence, much rarer than a word it ends
+        ("Trade rose sharply this year. ration between the two ports improved as well.", "ration"),
+        # a lowercase word standing alone as a sentence
+        ("The talks covered carbon pricing. ions Brussels wants a common price.", "ions"),
+    ],
+)
+def test_cut_words_inside_and_between_sentences(detector, text, token):
+    assert token in flagged(detector, EN_CONTEXT + text, "truncation")
+
+
+def test_a_word_end_said_again_as_a_sentence_is_deleted(detector):
+    text = EN_CONTEXT + "The worry is capacity. city Wagons often wait at the border."
+    [span] = [s for s in detector.detect(text).spans if s.text == "city"]
+    assert span.kind == "truncation" and span.fix == ""
+
+
+def test_sentence_openings_after_abbreviations_are_not_cut_words(detector):
+    text = EN_CONTEXT + (
+        "Marcos Jr. visited China in January. The deal went to Tianhai Aviation Co., Ltd. and "
+        "Shanxi Aviation Ltd. It aims to stabilise China-U.S. relations. Prices rose, etc. and fell."
+    )
+    assert flagged(detector, text, "truncation") == []
+
+
+def test_a_name_glued_to_a_common_word_is_a_merge(detector):
+    text = (
+        EN_CONTEXT + "Fergana is a fertile valley. A solar farm in the Ferganaregion opened. Chineseengineers built it."
+    )
+    assert flagged(detector, text, "merge") == ["Ferganaregion", "Chineseengineers"]
+    # short common words make brands and site names; a word glued to Han is a cut across scripts
+    assert flagged(detector, EN_CONTEXT + "Chinanews reported it. They paired photovol光伏 panels.", "merge") == []
+
+
+def test_a_piece_of_a_cut_word_standing_in_chinese_text(detector):
+    text = ZH_CONTEXT + "飞手们收拾好设备 ment，又开始规划明天的航线。"
+    assert flagged(detector, text, "truncation") == ["ment"]
+    borrowed = ZH_CONTEXT + "用户可以在 app 上下单，也可以用 wifi 连接，ok 的话就出发。"
+    assert flagged(detector, borrowed, "truncation") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (EN_CONTEXT + "The partnership signed in 202, was reviewed.", ["202"]),
+        (EN_CONTEXT + "Talks resumed on June 5, 201. Both sides agreed.", ["201"]),
+        (ZH_CONTEXT + "双方于202年签署了合作协议。", ["202"]),
+        (EN_CONTEXT + "The clinic treated 202 patients in 2023, since 199 beds were free.", []),
+        (ZH_CONTEXT + "东汉建安七年（202年）与公元208年的战事。", []),
+    ],
+)
+def test_a_year_cut_to_three_digits(detector, text, expected):
+    assert [s.text for s in detector.detect(text).spans if s.rule == "cut-year"] == expected
+
+
+def test_a_chinese_term_glossed_in_english_quotes_is_not_untranslated(detector):
+    text = EN_CONTEXT + "It is part of what officials call 双碳 (“dual carbon”), the twin climate goals."
+    assert flagged(detector, text, "untranslated") == []
+
+
+def test_gbk_mojibake_stops_where_the_real_chinese_starts(detector):
+    [span] = [s for s in detector.detect(ZH_CONTEXT + "冷藏车装有温度鐩戞帶设备。").spans if s.kind == "mojibake"]
+    assert (span.text, span.fix) == ("鐩戞帶", "监控")
+
+
+def test_more_cuts_a_pipeline_leaves_in_english(detector):
+    text = EN_CONTEXT + (
+        "It will open in Saudi Arabia in Septem, after its first year. We will not let our small produc be "
+        "wiped out. It plans a new fulfil ment centre. Chinese direct 的 investment rose."
+    )
+    spans = {s.text: s for s in detector.detect(text).spans}
+    assert {"Septem", "produc", "fulfil ment", "的"} <= set(spans)
+    assert spans["fulfil ment"].fix == "fulfilment"
+    # a rare name is no cut word: it begins no month, day, country or language
+    assert flagged(detector, EN_CONTEXT + "President Raisi, the minister said, met Fumio Kishida.", "truncation") == []
+
+
+def test_one_digit_before_wan_finished_in_a_chinese_numeral(detector):
+    [span] = [s for s in detector.detect(ZH_CONTEXT + "工厂每年将生产1五万辆汽车。").spans if s.kind == "truncation"]
+    assert (span.text, span.fix) == ("1五", "15")

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from mtqa.detect.base import Candidate, DocContext, Rule, register
 from mtqa.detect.lexicon import Lexicon
+from mtqa.segment import HAN_RE as _HAN_RE
 
 # A lowercase or capitalised run, optionally followed by one more capitalised hump:
 # "documentannouncement", "Beijingin", "andCentral", "KyrgyzPresident".
@@ -25,7 +26,7 @@ class MergedWords(Rule):
     (``expected_zipf`` = left + right - 12), whether the document writes the token intact
     again (``doc_count``), and how often its parts occur on their own in the document
     (``left_doc``, ``right_doc``, case kept). Shapes: ``lower`` (``documentannouncement``), ``camel`` (``andCentral``,
-    ``teamLab``), ``title`` (``Beijingin``), ``double`` (``KyrgyzPresident``, ``PayPal``).
+    ``teamLab``), ``title`` (``Beijingin``, ``Samarkandregion``), ``double`` (``KyrgyzPresident``, ``PayPal``).
     """
 
     name = "merged-words"
@@ -42,6 +43,8 @@ class MergedWords(Rule):
         title_left_zipf: float = 4.0,
         double_part_zipf: float = 5.5,
         name_part_zipf: float = 2.5,
+        title_content_zipf: float = 3.0,
+        title_content_letters: int = 5,
     ) -> None:
         self.min_length = min_length
         self.part_zipf = part_zipf  # each part must be a word at least this frequent
@@ -52,6 +55,10 @@ class MergedWords(Rule):
         self.title_left_zipf = title_left_zipf  # ... and the name is common or written on its own here
         self.double_part_zipf = double_part_zipf  # "KyrgyzPresident" without doc evidence
         self.name_part_zipf = name_part_zipf  # a capitalised part ("Kyrgyz" 2.8) counts as a word
+        # "Samarkandregion": what follows the name is a common word this frequent and long
+        # (short ones make brands: "Chinanews", "SunBank")
+        self.title_content_zipf = title_content_zipf
+        self.title_content_letters = title_content_letters
 
     def score(self, ctx: DocContext) -> Iterator[Candidate]:
         lex = ctx.lexicon
@@ -69,6 +76,8 @@ class MergedWords(Rule):
             a, b = int(tokens.starts[k]), int(tokens.ends[k])
             if (a > 0 and text[a - 1] in "'’-") or (b < len(text) and text[b] in "'’-"):
                 continue  # part of a hyphenated compound or a contraction
+            if (a > 0 and _HAN_RE.match(text[a - 1])) or (b < len(text) and _HAN_RE.match(text[b])):
+                continue  # glued to Han: a word cut across scripts ("photovol光伏"), the junction rules' business
             ev, left, right = scored[tokens.words[k]]
             yield Candidate(a, b, dict(ev), f"{left} + {right}", f"{left} {right}")
 
@@ -77,9 +86,21 @@ class MergedWords(Rule):
         if hump:
             split = lex.split_at(tok, hump.start())
             shape = "double" if tok[0].isupper() else "camel"
-        elif tok[0].isupper():  # a name or a word glued to a following function word
+        elif tok[0].isupper():  # a name or a word glued to a following word
             shape = "title"
-            cuts = [i for i in range(4, len(tok) - 1) if lex.zipf(tok[i:]) >= self.title_right_zipf]
+            vocab = ctx.vocabulary
+            lefts = [
+                i
+                for i in range(4, len(tok) - 1)
+                if lex.zipf(tok[:i]) >= self.title_left_zipf or vocab.get(tok[:i], 0) >= 1
+            ]
+            cuts = [i for i in lefts if lex.zipf(tok[i:]) >= self.title_right_zipf]
+            if not cuts:  # "Samarkandregion", "Chineseengineers": a longer common word
+                cuts = [
+                    i
+                    for i in lefts
+                    if len(tok) - i >= self.title_content_letters and lex.zipf(tok[i:]) >= self.title_content_zipf
+                ]
             if not cuts:
                 return None
             split = lex.split_at(tok, max(cuts, key=lambda i: lex.zipf(tok[i:])))
@@ -92,6 +113,7 @@ class MergedWords(Rule):
         ev = {
             "shape": SHAPES[shape],
             "left_letters": float(len(split.left)),
+            "right_letters": float(len(split.right)),
             "left_zipf": split.left_zipf,
             "right_zipf": split.right_zipf,
             "whole_zipf": split.whole_zipf,
@@ -115,12 +137,15 @@ class MergedWords(Rule):
             return parts and (accidental or (no_word and not ev["derivation"]))
         if shape == SHAPES["camel"]:  # "andCentral", "inUrumqi" yes; "teamLab", "iPhone" no
             return ev["left_letters"] >= 2 and ev["left_zipf"] >= self.function_zipf and no_word
-        if shape == SHAPES["title"]:  # "Beijingin", "Organizationand"
+        if shape == SHAPES["title"]:  # "Beijingin", "Organizationand"; "Samarkandregion"
+            right = ev["right_zipf"] >= self.title_right_zipf or (
+                ev["right_zipf"] >= self.title_content_zipf and ev["right_letters"] >= self.title_content_letters
+            )
             return (
                 no_word
                 and ev["left_letters"] >= 4
                 and (ev["left_zipf"] >= self.title_left_zipf or ev["left_doc"] >= 1)
-                and ev["right_zipf"] >= self.title_right_zipf
+                and right
             )
         # "KyrgyzPresident": both parts words (or names the document writes on their own), the
         # whole no brand the lexicon knows, and a part on its own in the document (or both

@@ -162,14 +162,21 @@ class Mojibake(Rule):
                 continue
             stretch = _GBK_STRETCH_RE.match(text, h)
             limit = min(stretch.end(), h + 60) if stretch else h + 1
+            # The longest stretch that decodes without a lost byte ("鐩戞帶" -> 监控, not
+            # "鐩戞帶设备" -> 监控�豸, which swallows the real Han after it); else the longest.
+            found: list[tuple[int, str]] = []
             for end in range(limit, h + 1, -1):
                 fixed = undo_gbk(text[h:end])
                 if fixed is not None:
-                    ev = {"source": 3.0, "chars": float(end - h), "symbol": 0.0, "three_byte": 0.0, "badness_drop": 0.0}
-                    note = f"UTF-8 read as GBK; means {fixed!r}"
-                    yield Candidate(h, end, ev, note, fixed if "\ufffd" not in fixed else None)
-                    covered = end
-                    break
+                    found.append((end, fixed))
+                    if "\ufffd" not in fixed:
+                        break
+            if found:
+                end, fixed = next(((e, f) for e, f in found if "\ufffd" not in f), found[0])
+                ev = {"source": 3.0, "chars": float(end - h), "symbol": 0.0, "three_byte": 0.0, "badness_drop": 0.0}
+                note = f"UTF-8 read as GBK; means {fixed!r}"
+                yield Candidate(h, end, ev, note, fixed if "\ufffd" not in fixed else None)
+                covered = end
 
 
 def _piece(text: str, i: int) -> tuple[int, int]:

@@ -199,13 +199,17 @@ def _han_language(ctx: DocContext) -> str:
     return next((lang for lang in ctx.det["languages"] if lang in ("zh", "ja", "ko")), "zh")
 
 
-_LONE_HAN_RE = re.compile(f"(?<=[A-Za-z])[{HAN}](?![{HAN}])|(?<![{HAN}])[{HAN}](?=[A-Za-z])")
+# One Han character glued to Latin letters, or standing alone between spaces ("direct 的 investment").
+_LONE_HAN_RE = re.compile(
+    f"(?<=[A-Za-z])[{HAN}](?![{HAN}])|(?<![{HAN}])[{HAN}](?=[A-Za-z])|(?<=[A-Za-z,] )[{HAN}](?= [A-Za-z])"
+)
 
 
 @register
 class StrayHan(Rule):
     """A single Han character glued to English letters in an English-dominant document
-    ("Kyrgyz方 side"): two or more are ``untranslated-sentence``'s."""
+    ("Kyrgyz方 side") or standing alone between English words ("direct 的 investment"): two or
+    more are ``untranslated-sentence``'s."""
 
     name = "stray-han"
     kind = "switch"

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
+from functools import cache
 
 import numpy as np
 
 from mtqa.detect.base import DIGIT_BIT, NUMERAL_BIT, Candidate, DocContext, Rule, register
 from mtqa.detect.junctions import junction_evidence
 from mtqa.detect.rules.switch import is_fragment, legit_shape
-from mtqa.segment import HAN_DIGIT_VALUES, HAN_NUMERALS
+from mtqa.segment import CJK_PUNCT, HAN, HAN_DIGIT_VALUES, HAN_NUMERALS
 
 
 @register
@@ -54,6 +56,7 @@ class TruncatedWord(Rule):
 
 _LINE_START_RE = re.compile(r"(?m)^[ \t]*([A-Za-z]+)")
 _LOWER_RE = re.compile(r"[a-z]+")
+_TITLE_RE = re.compile(r"[A-Z][a-z]+")
 POSITIONS = {"mid": 0.0, "line": 1.0, "sentence": 2.0, "end": 3.0}
 
 
@@ -74,22 +77,101 @@ def _position(text: str, a: int, b: int) -> str | None:
         i -= 1
     if i < 0 or text[i] == "\n":
         return "line"
-    if text[i] in ".!?" and i > 0 and text[i - 1].islower() and i < a - 1:
+    if text[i] in ".!?" and i < a - 1 and _ends_sentence(text, i):
         return "sentence"
     return "mid"
+
+
+@cache
+def _proper_nouns() -> tuple[str, ...]:
+    """English names of months, days, countries and languages (CLDR via Babel), sorted: the
+    capitalised words a cut capitalised fragment can be the start of ("Septem", "Uzbekist")."""
+    from babel import Locale
+
+    en = Locale("en")
+    names: set[str] = set()
+    for table in (en.months["format"]["wide"], en.days["format"]["wide"], en.territories, en.languages):
+        names.update(n for n in table.values() if n.isalpha() and n[0].isupper())
+    return tuple(sorted(names))
+
+
+def _begins_proper_noun(tok: str) -> bool:
+    names = _proper_nouns()
+    i = bisect.bisect_left(names, tok)
+    return i < len(names) and names[i].startswith(tok) and len(names[i]) >= len(tok) + 2
+
+
+def _echoes_previous_word(text: str, a: int, tok: str) -> bool:
+    """Is ``tok`` (standing alone at ``a``) the end of the word before the sentence end that
+    precedes it ("…Turkmenistan. stan", "…capacity. city")? Then it is a leftover copy."""
+    i = a - 1
+    while i >= 0 and text[i] in " \t.!?":
+        i -= 1
+    j = i + 1
+    while i >= 0 and text[i].isalpha():
+        i -= 1
+    word = text[i + 1 : j].lower()
+    return len(word) > len(tok) and word.endswith(tok)
+
+
+# Lowercase abbreviations whose period ends no sentence ("etc. and", "et al. reported").
+_ABBREVIATIONS = frozenset({"etc", "al", "approx", "incl", "esp", "vs", "viz", "cf", "ca", "resp", "dept", "govt"})
+
+
+def _ends_sentence(text: str, i: int) -> bool:
+    """Does the ``.``/``!``/``?`` at ``i`` end a sentence? After a lowercase word of three or
+    more letters that is no abbreviation, a capitalised word of five or more letters, an
+    acronym, a closing quote or bracket, or a digit; not after "Jr.", "Ltd.", "Corp.", "U.S."
+    or "etc."."""
+    if text[i] in "!?":
+        return True
+    j = i
+    while j > 0 and text[j - 1].isalpha():
+        j -= 1
+    word = text[j:i]
+    if not word:
+        return i > 0 and (text[i - 1].isdigit() or text[i - 1] in '”’)"')
+    if j > 0 and text[j - 1] in ".-":
+        return False  # "U.S.", "e.g."
+    if word.islower():
+        return len(word) >= 3 and word not in _ABBREVIATIONS
+    # a name or an acronym ("…and Turkmenistan.", "…joined NATO."), not "Jr.", "Ltd.", "Corp."
+    return len(word) >= 5 or (word.isupper() and len(word) >= 2)
+
+
+# A lowercase run opening a sentence inside a line ("…this year. ration between", "… . stan").
+_OPENS_SENTENCE_RE = re.compile(r"[.!?][ \t]+([a-z]+)\b")
+_OPENER_BEFORE = re.compile(r"[A-Za-z0-9”’)]")
+
+
+def _alone(text: str, a: int, b: int) -> bool:
+    """Does the run ``text[a:b]`` stand as a sentence of its own: after a sentence end on its
+    line, and before a sentence end, a line end or a capitalised word ("…Turkmenistan. stan",
+    "…divisive. ions Kazakhstan launched")?"""
+    i = a - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    if i < 1 or i == a - 1 or text[i] not in ".!?" or not _ends_sentence(text, i):
+        return False
+    j = b
+    while j < len(text) and text[j] in " \t":
+        j += 1
+    return j >= len(text) or text[j] in ".!?\n" or (j > b and text[j].isupper())
 
 
 @register
 class CutWord(Rule):
     """A word cut inside English text: a lowercase fragment opening a line or a sentence
-    ("nese government", "ablishment of"), a real word opening a line that is much rarer
-    than a word it ends ("ration of" <- cooperation), a fragment before punctuation or a line
-    end ("the railwa.", "freight trai"), or a fragment that is no word at all inside a
-    sentence ("the route's coordina association").
+    ("nese government", "ablishment of"), a real word opening a line or a sentence that is
+    much rarer than a word it ends ("ration of" <- cooperation), a fragment before punctuation
+    or a line end ("the railwa.", "freight trai"), a fragment that is no word at all inside a
+    sentence ("the route's coordina association", "ultra-high-voltage smission"), or a
+    lowercase word standing alone as a sentence ("…Turkmenistan. stan").
 
     Evidence: the token's frequency (``zipf``) against the best common word it could have
     been cut from (``gain``: words it ends at a line or sentence start, words it begins
-    elsewhere), its ``position``, how often the document writes it (``doc_count``), and how
+    elsewhere; inside a sentence, either), its ``position``, whether it stands alone as a
+    sentence (``alone``), how often the document writes it (``doc_count``), and how
     many of the document's lines start in lowercase (``lower_lines``, ``lower_line_share``:
     hard-wrapped text starts lines in lowercase on purpose).
     """
@@ -106,6 +188,7 @@ class CutWord(Rule):
         end_word_zipf: float = 3.0,
         end_word_gain: float = 2.5,
         mid_gain: float = 3.0,
+        mid_zipf: float = 2.5,
         max_lower_line_share: float = 0.2,
         wrapped_lines: int = 3,
     ) -> None:
@@ -115,7 +198,8 @@ class CutWord(Rule):
         self.line_start_word_gain = line_start_word_gain  # a real word opening a line ("ration")
         self.end_word_zipf = end_word_zipf  # a rare word before punctuation ("trai") ...
         self.end_word_gain = end_word_gain  # ... much rarer than a word it begins ("train")
-        self.mid_gain = mid_gain  # an absent token inside a sentence ("coordina")
+        self.mid_gain = mid_gain  # a token inside a sentence no more frequent than mid_zipf
+        self.mid_zipf = mid_zipf  # ("coordina" 0.0, "produc" 2.05)
         self.max_lower_line_share = max_lower_line_share  # hard-wrapped text: more lines than
         self.wrapped_lines = wrapped_lines  # this share, and at least this many, open in lowercase
 
@@ -127,10 +211,21 @@ class CutWord(Rule):
         share = lower_lines / len(firsts) if firsts else 0.0
         # Candidates: lowercase runs that are rare words or no words, and any lowercase run
         # that opens a line. The lexicon is asked once per distinct run.
+        alone = {  # lowercase sentence openers
+            m.group(1)
+            for m in _OPENS_SENTENCE_RE.finditer(text)
+            if m.start() > 0 and _OPENER_BEFORE.match(text[m.start() - 1])
+        }
         wanted = frozenset(
             t
             for t in ctx.vocabulary
-            if len(t) >= 2 and _LOWER_RE.fullmatch(t) and (t in line_starts or lex.zipf(t) < self.end_word_zipf)
+            if len(t) >= 2
+            and _LOWER_RE.fullmatch(t)
+            and (t in line_starts or t in alone or lex.zipf(t) < self.end_word_zipf)
+        )
+        # capitalised runs that are no word but begin a common one ("in Septem, after")
+        wanted |= frozenset(
+            t for t in ctx.vocabulary if len(t) >= 4 and _TITLE_RE.fullmatch(t) and lex.zipf(t) < self.word_zipf
         )
         tokens = ctx.tokens
         for k in tokens.where(wanted):
@@ -139,18 +234,30 @@ class CutWord(Rule):
             if where is None:
                 continue
             tok = tokens.words[k]
+            if tok[0].isupper() and where in ("line", "sentence"):
+                continue  # a capitalised word opening a sentence is read as a name
             at_start = where not in ("line", "sentence")  # where the cut is: a lost end or start
+            gain = lex.fragment_gain(tok, at_start)
+            if where == "mid" or (where == "end" and lex.zipf(tok) == 0.0):
+                # inside a sentence, a token that is no word may have lost either end ("smission,")
+                gain = max(gain, lex.fragment_gain(tok, False))
             ev = {
                 "position": POSITIONS[where],
+                "capital": float(tok[0].isupper()),
+                "proper_completion": float(tok[0].isupper() and _begins_proper_noun(tok)),
+                "alone": float(_alone(text, a, b)),
                 "letters": float(len(tok)),
                 "zipf": lex.zipf(tok),
-                "gain": lex.fragment_gain(tok, at_start),
+                "gain": gain,
                 "doc_count": float(ctx.vocabulary.get(tok, 0)),
                 "lower_line_share": share,
                 "lower_lines": float(lower_lines),
             }
             note = "word cut at its end" if at_start else "word cut at its start"
-            yield Candidate(a, b, ev, note)
+            fix = None
+            if ev["alone"] and _echoes_previous_word(text, a, tok):
+                note, fix = "the end of the previous word said again", ""  # "capacity. city Wagons"
+            yield Candidate(a, b, ev, note, fix)
 
     def accept(self, cand: Candidate) -> bool:
         ev = cand.evidence
@@ -160,11 +267,15 @@ class CutWord(Rule):
         wrapped = ev["lower_line_share"] > self.max_lower_line_share and ev["lower_lines"] >= self.wrapped_lines
         if where == POSITIONS["line"] and wrapped:
             return False
+        if ev["capital"]:  # "Septem", "Uzbekist": no word, the start of a month, day, country or language
+            return ev["zipf"] < self.word_zipf and bool(ev["proper_completion"])
+        if ev["alone"] and not wrapped:
+            return True  # a lowercase "sentence" of one word: what a cut left behind
         if where == POSITIONS["mid"]:
-            return ev["zipf"] == 0.0 and ev["gain"] >= self.mid_gain
+            return ev["zipf"] <= self.mid_zipf and ev["gain"] >= self.mid_gain
         if ev["zipf"] < self.word_zipf and ev["gain"] >= self.fragment_gain:
             return True
-        if where == POSITIONS["line"]:
+        if where in (POSITIONS["line"], POSITIONS["sentence"]):
             return ev["gain"] >= self.line_start_word_gain
         return where == POSITIONS["end"] and ev["zipf"] < self.end_word_zipf and ev["gain"] >= self.end_word_gain
 
@@ -173,13 +284,15 @@ class CutWord(Rule):
 
 
 _DIGITS = "〇零一二三四五六七八九"
+_LARGE_UNITS = frozenset("万亿")
 _SEAM_RE = re.compile(f"[0-9][{_DIGITS}]|[{_DIGITS}][0-9]")
 _DIGIT_RUN_RE = re.compile("[0-9]+")
 
 
 @register
 class TruncatedNumber(Rule):
-    """Arabic digits finished in Chinese numerals, or the reverse ("202四" for 2024)."""
+    """Arabic digits finished in Chinese numerals, or the reverse ("202四" for 2024); one digit
+    is enough before 万 or 亿 ("1五万辆" for 15万)."""
 
     name = "truncated-number"
     kind = "truncation"
@@ -207,9 +320,129 @@ class TruncatedNumber(Rule):
                 digits = b - a - 1
                 clean_edges = a == 0 or text[a - 1] not in HAN_NUMERALS
             fix = "".join(str(HAN_DIGIT_VALUES.get(c, c)) for c in text[a:b])
-            ev = {"digits": float(digits), "clean_edges": float(clean_edges), "confidence": 0.8}
+            unit = float(text[b : b + 1] in _LARGE_UNITS)  # "1五万辆": a count of ten thousands
+            ev = {"digits": float(digits), "clean_edges": float(clean_edges), "unit": unit, "confidence": 0.8}
             yield Candidate(a, b, ev, "number cut and finished in Chinese numerals", fix)
 
     def accept(self, cand: Candidate) -> bool:
         ev = cand.evidence
-        return bool(ev["clean_edges"]) and ev["digits"] >= self.min_digits
+        return bool(ev["clean_edges"]) and (ev["digits"] >= self.min_digits or bool(ev["unit"]))
+
+
+# A lowercase Latin run standing between Han text or Chinese punctuation, spaced on at least
+# one side (glued runs are the junction rules'): "飞手们收拾好设备 ment，又开始".
+_STRAY_RE = re.compile(f"(?<=[{HAN}{CJK_PUNCT}])( ?)([a-z]+)( ?)(?=[{HAN}{CJK_PUNCT}])")
+
+
+@register
+class StrayFragment(Rule):
+    """A piece of a cut English word left standing in Chinese text ("设备 ment，"): a
+    lowercase run that is no word of its own but the end or the start of a common one.
+
+    Evidence: its frequency (``zipf``) and how much more frequent the best word it could be
+    cut from is (``gain``, either end). Lowercase words Chinese text borrows (``app``, ``ok``,
+    ``pro``, ``wifi``) are words, with no much more frequent completion."""
+
+    name = "stray-fragment"
+    kind = "truncation"
+
+    def __init__(self, min_letters: int = 3, max_zipf: float = 4.0, min_gain: float = 2.0) -> None:
+        self.min_letters = min_letters
+        self.max_zipf = max_zipf  # more frequent runs are words ("online", "smart")
+        self.min_gain = min_gain
+
+    def score(self, ctx: DocContext) -> Iterator[Candidate]:
+        if ctx.dominance.language != "zh":
+            return
+        lex = ctx.lexicon
+        for m in _STRAY_RE.finditer(ctx.text):
+            tok = m.group(2)
+            if not (m.group(1) or m.group(3)) or len(tok) < self.min_letters:
+                continue
+            gain = max(lex.fragment_gain(tok, True), lex.fragment_gain(tok, False))
+            ev = {"letters": float(len(tok)), "zipf": lex.zipf(tok), "gain": gain}
+            yield Candidate(m.start(2), m.end(2), ev, "piece of a cut English word standing in Chinese")
+
+    def accept(self, cand: Candidate) -> bool:
+        ev = cand.evidence
+        return ev["letters"] >= self.min_letters and ev["zipf"] < self.max_zipf and ev["gain"] >= self.min_gain
+
+    def confidence(self, cand: Candidate) -> float:
+        return min(0.85, 0.5 + 0.1 * cand.evidence["gain"])
+
+
+_MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December"
+# A three-digit "year" where a year stands: after a preposition of time or a month, before
+# punctuation or a line end ("signed in 202, while", "since 201."), or before 年 ("202年").
+_THREE_DIGITS_RE = re.compile(r"[12][089][0-9](?![0-9])")  # a cheap pre-filter
+_CUT_YEAR_EN_RE = re.compile(
+    rf"\b(?:in|since|until|before|after|{_MONTH_NAMES})(?: \d{{1,2}},)? (1[89]\d|20\d)(?=[.,;:!?)]|\s*$)", re.M
+)
+_CUT_YEAR_ZH_RE = re.compile(r"(?<![0-9０-９公元（(前])(1[89]\d|20\d)(?=年)")
+
+
+@register
+class CutYear(Rule):
+    """A year that lost its last digit: three digits from 180 to 209 where a year stands
+    ("signed in 202, while", "June 5, 202.", "于202年"). Modern text writes these years with
+    four digits; a bracketed or 公元 year ("建安七年（202年）") is history and stays."""
+
+    name = "cut-year"
+    kind = "truncation"
+
+    def __init__(self, confidence: float = 0.6) -> None:
+        self.level = confidence
+
+    def score(self, ctx: DocContext) -> Iterator[Candidate]:
+        text = ctx.text
+        pattern = _CUT_YEAR_ZH_RE if ctx.dominance.language == "zh" else _CUT_YEAR_EN_RE
+        for d in _THREE_DIGITS_RE.finditer(text):
+            a = max(0, d.start() - 40)  # the context the patterns look at, before and after
+            for m in pattern.finditer(text, a, min(len(text), d.end() + 40)):
+                if m.start(1) == d.start():
+                    yield Candidate(m.start(1), m.end(1), {"digits": 3.0}, "year cut to three digits")
+
+    def accept(self, cand: Candidate) -> bool:
+        return True
+
+    def confidence(self, cand: Candidate) -> float:
+        return self.level
+
+
+# A lowercase word, a space, and a bound suffix standing as a word of its own: "fulfil ment".
+_SPLIT_RE = re.compile(r" (ment|ments|tion|tions|sion|sions|ness|ity|ities|ance|ence|ization|ism|ist|ists)\b")
+_WORD_BEFORE_RE = re.compile(r"(?<![A-Za-z])[a-z]{2,}$")
+
+
+@register
+class SplitWord(Rule):
+    """A word split in two by a space ("fulfil ment", "infrastruc ture" is cut-word's): the
+    second part is a suffix that is no word of its own, and the two parts joined are a word.
+
+    Evidence: the joined word's frequency (``joined_zipf``) and the suffix's own (``part_zipf``).
+    The fix joins them."""
+
+    name = "split-word"
+    kind = "truncation"
+
+    def __init__(self, min_joined_zipf: float = 2.5, max_part_zipf: float = 3.5) -> None:
+        self.min_joined_zipf = min_joined_zipf
+        self.max_part_zipf = max_part_zipf  # "ness" (Loch Ness) 3.6 is a word
+
+    def score(self, ctx: DocContext) -> Iterator[Candidate]:
+        lex = ctx.lexicon
+        text = ctx.text
+        for m in _SPLIT_RE.finditer(text):
+            w = _WORD_BEFORE_RE.search(text, max(0, m.start() - 30), m.start())
+            if w is None:
+                continue
+            joined = w.group() + m.group(1)
+            ev = {"joined_zipf": lex.zipf(joined), "part_zipf": lex.zipf(m.group(1))}
+            yield Candidate(w.start(), m.end(), ev, f"word split by a space ({joined})", joined)
+
+    def accept(self, cand: Candidate) -> bool:
+        ev = cand.evidence
+        return ev["joined_zipf"] >= self.min_joined_zipf and ev["part_zipf"] <= self.max_part_zipf
+
+    def confidence(self, cand: Candidate) -> float:
+        return 0.8

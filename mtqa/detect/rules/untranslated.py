@@ -42,11 +42,17 @@ def _quoted(text: str, a: int, b: int) -> bool:
 
 
 def _glossed(text: str, a: int, b: int) -> bool:
-    """Is ``text[a:b]`` followed by its translation in brackets ("习近平 (Xi Jinping)")?"""
+    """Is ``text[a:b]`` followed by its translation in brackets ("习近平 (Xi Jinping)",
+    "双碳 (“dual carbon”)")?"""
     j = b
     while j < len(text) and text[j] == " ":
         j += 1
-    return j + 1 < len(text) and text[j] in "(（" and text[j + 1].isascii() and text[j + 1].isalpha()
+    if j + 1 >= len(text) or text[j] not in "(（":
+        return False
+    k = j + 1
+    while k < len(text) and text[k] in "“‘\"'":
+        k += 1
+    return k < len(text) and text[k].isascii() and text[k].isalpha()
 
 
 _HAN_END_RE = re.compile(f"[{HAN}{CJK_PUNCT}]")
@@ -111,6 +117,9 @@ class UntranslatedSentence(Rule):
         for m in _LATIN_STRETCH_RE.finditer(text):
             if len(m.group()) < 3:
                 continue
+            # the whole stretch in quotes: a title, even one with a colon ("“Amazon: Voices of…”")
+            whole = m.group().rstrip()
+            titled = m.start() > 0 and _OPENERS.get(text[m.start() - 1]) == whole[-1:]
             for a, b in sentences(text, m.start(), m.end()):
                 b = _trim_number(text, a, b)
                 words = _TOKEN_RE.findall(text, a, b)
@@ -126,7 +135,7 @@ class UntranslatedSentence(Rule):
                     "words": float(len(words)),
                     "known_share": known / len(words),
                     "english_words": float(english),
-                    "quoted": float(_quoted(text, a, b)),
+                    "quoted": float(titled or _quoted(text, a, b)),
                 }
                 yield Candidate(a, b, ev, f"English in a Chinese document ({len(words)} words)")
 
