@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from mtqa.passages import Passage
 from mtqa.record import Candidate
 from mtqa.segment import CJK_PUNCT, HAN, HAN_DIGIT_VALUES, HAN_RE, count_scripts
-from mtqa.translate.checks import weighted_length
+from mtqa.translate.checks import fix_magnitudes, weighted_length, wrong_magnitudes
 from mtqa.translate.prompt import AUTO
 
 if TYPE_CHECKING:
@@ -92,6 +92,7 @@ WEIGHTS = {
     "copied_source": 10.0,
     "foreign_left": 2.0,  # + 10 x the wrong-language share of the candidate
     "new_number": 3.0,
+    "wrong_magnitude": 3.0,  # an amount of the passage at another size (1 billion -> 1亿)
     "invented": 30.0,  # an invented phrase falls back to the smaller edit, even a flagged one
     "too_long": 5.0,
     "too_short": 5.0,
@@ -218,6 +219,8 @@ def foreign_pieces(
             words = _WORD_RE.findall(m.group())
             if not words or all(is_legit_latin(w, known) for w in words) or _is_gloss(text, m.start(), m.end()):
                 continue
+            if _brand_phrase(m.group(), words, known):
+                continue  # "TikTok Shop", "Mate 60 Pro": a product or brand name, kept in Latin
             a, b = m.start(), m.end()
             while b > a and text[b - 1] in " \t":
                 b -= 1
@@ -235,10 +238,14 @@ def foreign_pieces(
                 words = words[1:]
             if len(words) >= 2:
                 kind = "clause"
-            elif words[0].lower() in _ARTICLES:
-                kind = "fragment"  # "已培养了 the 数百名": an article has nothing to say in Chinese
             else:
-                kind = "word" if _is_word(words[0], cut) else "fragment"
+                if words[0].lower() in _ARTICLES:
+                    kind = "fragment"  # "已培养了 the 数百名": an article has nothing to say in Chinese
+                else:
+                    kind = "word" if _is_word(words[0], cut) else "fragment"
+                one = _WORD_RE.search(text, a, b)  # a word dropped: the numbers after it stay ("的 of 50%")
+                if kind == "fragment" and one is not None:
+                    b = one.end()
             out.append(Piece(a, b, text[a:b], kind))
     else:
         for m in _HAN_STRETCH_RE.finditer(text):
@@ -255,6 +262,17 @@ def foreign_pieces(
                 )
             out.append(Piece(m.start(), m.end(), m.group(), kind))
     return out
+
+
+def _brand_phrase(stretch: str, words: list[str], known: frozenset[str]) -> bool:
+    """Capitalised words only, one of them a brand, code or acronym ("TikTok Shop", "Mate 60
+    Pro", "HSK Level"): a product or brand name, not English to translate."""
+    return (
+        len(words) >= 2
+        and all(w[0].isupper() for w in words)
+        and any(is_legit_latin(w, known) for w in words)
+        and not any(c in stretch for c in ".!?")
+    )
 
 
 def _is_gloss(text: str, a: int, b: int) -> bool:
@@ -483,6 +501,13 @@ class Repairer:
                     pool.append(piece_out[(i, j)].text)
             if i in mt:
                 cands.append(("mt", self._shape_mt(pre, mt[i].text), list(mt[i].flags)))
+            # an amount the model wrote at another size gets the source's size (1 billion: 10亿)
+            cands = [
+                (m, fix_magnitudes(p.text, t, self.target), [f for f in fl if f != "wrong_magnitude"])
+                if m in ("pieces", "mt", "memory")
+                else (m, t, fl)
+                for m, t, fl in cands
+            ]
             cands.append(("original", p.text, []))
             out.append(self._choose(p, pre, ps, cands, pool))
         return out
@@ -645,6 +670,8 @@ class Repairer:
             out.append("foreign_left")
         if new_numbers(text, [p.text, pre]):
             out.append("new_number")
+        if "wrong_magnitude" not in out and wrong_magnitudes(p.text, text):
+            out.append("wrong_magnitude")
         left = len(self.detector.detect(text).spans)
         out.extend(["spans_left"] * left)
         if method in ("mt", "pieces", "memory"):
@@ -740,7 +767,9 @@ def _said_beside(translation: str, left: str, right: str, target: str, glued: bo
         return True
     if not glued or not han or len(han) > 4:
         return False
-    return right[:1] == han[0] or left[-1:] == han[-1]
+    # the word's translation starts right after it: "long长远" (长期), "cherish珍视" (珍惜); not a
+    # shared last character before it ("发展progress": 进展 is not 发展)
+    return right[:1] == han[0]
 
 
 def _side(translation: str, pc: Piece, right: str) -> str | None:

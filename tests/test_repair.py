@@ -448,3 +448,32 @@ def test_a_name_cut_across_scripts_is_completed_in_pinyin():
     from mtqa.repair import _pinyin_name
 
     assert _pinyin_name("the Kyrgyz", "方") is None and _pinyin_name("in Tash", "干") is None
+
+
+def test_an_amount_at_another_size_is_flagged():
+    from mtqa.translate.checks import check_output, wrong_magnitudes
+
+    assert wrong_magnitudes("a special fund of 1 billion yuan", "设立1亿元专项基金") == ["1e+08"]
+    assert wrong_magnitudes("a special fund of 1 billion yuan", "设立10亿元专项基金") == []
+    assert wrong_magnitudes("trade reached US $ 94.8 billion", "贸易额达94.8亿美元") != []
+    assert wrong_magnitudes("an area of 15,000 square metres", "占地1.5万平方米") == []
+    assert wrong_magnitudes("出口额达到418.3亿元", "exports reached 41.83 billion yuan") == []
+    # counts, years and lengths in 千米 are no amounts of that kind
+    assert wrong_magnitudes("3千米长，2024年建成", "3 km long, built in 2024") == []
+    assert "wrong_magnitude" in check_output("a fund of 1 billion yuan", "1亿元的基金", "en", "zh")
+
+
+def test_an_amount_at_another_size_is_written_at_the_source_size():
+    from mtqa.translate.checks import fix_magnitudes
+
+    assert fix_magnitudes("a fund of 1 billion yuan", "设立1亿元专项基金", "zh") == "设立10亿元专项基金"
+    assert fix_magnitudes("US $ 94.8 billion in 2024", "2024年达94.8亿美元", "zh") == "2024年达948亿美元"
+    assert fix_magnitudes("an area of 15,000 square metres", "占地1500平方米", "zh") == "占地1.5万平方米"
+    assert fix_magnitudes("总额达到10亿元", "a total of 1 billion yuan", "en") == "a total of 1 billion yuan"
+    assert fix_magnitudes("总额达到10亿元", "a total of 100 million yuan", "en") == "a total of 1 billion yuan"
+    assert fix_magnitudes("总额达到10亿元", "a total of 10 billion yuan", "en") == "a total of 1 billion yuan"
+
+
+def test_a_brand_or_product_name_phrase_stays_in_latin():
+    assert foreign_pieces("对在AliExpress、TikTok Shop等境外平台开设店铺的企业给予补贴。", "zh") == []
+    assert [p.text for p in foreign_pieces("会见了Liu Jiangping大使。", "zh")] == ["Liu Jiangping"]

@@ -495,3 +495,22 @@ def test_more_cuts_a_pipeline_leaves_in_english(detector):
 def test_one_digit_before_wan_finished_in_a_chinese_numeral(detector):
     [span] = [s for s in detector.detect(ZH_CONTEXT + "工厂每年将生产1五万辆汽车。").spans if s.kind == "truncation"]
     assert (span.text, span.fix) == ("1五", "15")
+
+
+def test_a_word_end_said_again_inside_a_sentence_is_deleted(detector):
+    text = EN_CONTEXT + "Many came through a state employer ployer, and many speak Swahili."
+    [span] = [s for s in detector.detect(text).spans if s.kind == "truncation"]
+    assert (span.text, span.fix) == ("ployer", "")
+
+
+def test_glosses_with_more_in_the_brackets_and_title_marks(detector):
+    text = EN_CONTEXT + "Her regulars call her “Xiao Zhou” (小周, “little Zhou”). She reads “To Live” (《活着》) at night."
+    assert flagged(detector, text, "untranslated") == []
+
+
+def test_more_damage_in_chinese_text(detector):
+    text = ZH_CONTEXT + "进出口总额达到418.三亿元。企业按实际费用的 of 50%给予补贴。依托“东数西算â€\ufffd工程建设。"
+    spans = {s.text.strip(): s for s in detector.detect(text).spans}
+    assert spans["418.三"].fix == "418.3"
+    assert any("of" in t for t in spans) and not any("50%" in t for t in spans)
+    assert spans["â€\ufffd"].fix == "”"

@@ -51,6 +51,79 @@ def new_countries(source: str, output: str, tgt: str, min_han: int = 3) -> list[
     return out
 
 
+_EN_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_ZH_SCALES = {"万亿": 1e12, "亿": 1e8, "万": 1e4}
+_EN_AMOUNT_RE = re.compile(r"(\d[\d,]*(?:\.\d+)?)(?:\s*(thousand|million|billion|trillion)\b)?", re.I)
+_ZH_AMOUNT_RE = re.compile(r"(\d[\d,]*(?:\.\d+)?)(万亿|亿|万)?")
+
+
+def _amount(m: re.Match, scales: dict[str, float]) -> tuple[float, str] | None:
+    """(size, significant digits) of one amount match; None for a bare number below 1,000
+    (counts, percentages, dates) or one that is no number."""
+    raw = m.group(1).rstrip(",.")
+    try:
+        value = float(raw.replace(",", ""))
+    except ValueError:
+        return None
+    if m.group(2):
+        value *= scales[m.group(2).lower()]
+    elif value < 1000:
+        return None
+    return round(value, 3), raw.replace(",", "").replace(".", "").rstrip("0") or "0"
+
+
+_AMOUNT_PATTERNS = ((_EN_AMOUNT_RE, _EN_SCALES), (_ZH_AMOUNT_RE, _ZH_SCALES))
+
+
+def _amounts(text: str) -> dict[float, str]:
+    """The sizes of the amounts a text writes, English or Chinese ("94.8 billion", "948亿",
+    "15,000", "1.5万"), with their significant digits."""
+    return dict(a for rx, scales in _AMOUNT_PATTERNS for m in rx.finditer(text) if (a := _amount(m, scales)))
+
+
+def wrong_magnitudes(source: str, output: str) -> list[str]:
+    """Amounts of ``output`` that have the digits of an amount of ``source`` but another size:
+    "1 billion" written 1亿 (it is 10亿), "US$94.8 billion" written 94.8亿 (948亿)."""
+    src = _amounts(source)
+    digits = set(src.values())
+    return [f"{v:g}" for v, d in _amounts(output).items() if d in digits and all(abs(v - w) > 1e-6 * w for w in src)]
+
+
+def fix_magnitudes(source: str, output: str, tgt: str) -> str:
+    """``output`` with each amount :func:`wrong_magnitudes` finds written at the size the
+    source gives it, the way the target language writes it (1亿 -> 10亿 for "1 billion")."""
+    src = _amounts(source)
+    by_digits: dict[str, list[float]] = {}
+    for v, d in src.items():
+        by_digits.setdefault(d, []).append(v)
+    rx, scales = _AMOUNT_PATTERNS[1] if tgt == "zh" else _AMOUNT_PATTERNS[0]
+    out, pos = [], 0
+    for m in rx.finditer(output):
+        found = _amount(m, scales)
+        if found is None:
+            continue
+        v, d = found
+        right = by_digits.get(d, [])
+        if len(right) != 1 or any(abs(v - w) <= 1e-6 * w for w in src):
+            continue
+        out += [output[pos : m.start()], _write_amount(right[0], tgt)]
+        pos = m.end()
+    return "".join(out) + output[pos:] if out else output
+
+
+def _write_amount(value: float, tgt: str) -> str:
+    """An amount the way the target language writes it: 10亿, 1.5万, 2.3 billion, 15,000."""
+    if tgt == "zh":
+        for unit, size in (("万亿", 1e12), ("亿", 1e8), ("万", 1e4)):
+            if value >= size:
+                return f"{value / size:g}{unit}"
+        return f"{value:g}"
+    for unit, size in (("trillion", 1e12), ("billion", 1e9), ("million", 1e6)):
+        if value >= size:
+            return f"{value / size:g} {unit}"
+    return f"{value:,.0f}" if value == int(value) else f"{value:,}"
+
+
 def check_output(
     source: str, output: str, src: str, tgt: str, finish: str = "stop", min_ratio: float = 0.35, max_ratio: float = 2.5
 ) -> list[str]:
@@ -82,6 +155,8 @@ def check_output(
             flags.append("latin_in_chinese")
     if new_countries(source, out, tgt):
         flags.append("new_country")
+    if src != tgt and wrong_magnitudes(source, out):
+        flags.append("wrong_magnitude")
     ls, lo = weighted_length(source), weighted_length(out)
     if ls >= 12:
         ratio = lo / ls
@@ -99,6 +174,7 @@ PROBLEMS = {
     "han_in_english": "it left Chinese characters in the English",
     "latin_in_chinese": "it left English words in the Chinese",
     "new_country": "it named a country the source does not name",
+    "wrong_magnitude": "it changed the size of an amount (1 million is 100万, 1 billion is 10亿)",
     "too_short": "it was much shorter than the source",
     "too_long": "it was much longer than the source",
 }

@@ -108,7 +108,7 @@ _SUBORDINATORS = frozenset(
     ["if", "when", "whenever", "because", "as", "although", "though", "that", "whether", "while", "since", "unless"]
 )
 _BETWEEN_RE = re.compile(r"[ \t]*,?[ \t]+|[ \t]*,")  # between the copies: spaces, one comma
-_WITHIN_RE = re.compile(r"[ \t,'’]*")
+_WITHIN_RE = re.compile(r"[ \t,'’]*|-")  # inside a copy: spaces, commas, apostrophes, a hyphen ("after-sales")
 
 
 @register
@@ -219,7 +219,7 @@ class TranslatedTail(Rule):
             end = stop.start() if stop and len(text[j.start : stop.start()].split()) >= 2 else j.phrase_end
             if len(text[j.start : end].split()) > self.max_words:
                 continue
-            while end > j.start and text[end - 1] in " \"“”'’":
+            while end > j.start and text[end - 1] in " \"“”'’0123456789":  # not "…warehouses30个"
                 end -= 1
             # The Chinese clause before the junction, back to the sentence start.
             a = j.start

@@ -13,7 +13,7 @@ from mtqa.segment import HAN_RE as _HAN_RE
 # "documentannouncement", "Beijingin", "andCentral", "KyrgyzPresident".
 _SHAPE_RE = re.compile(r"[A-Z]?[a-z]+(?:[A-Z][a-z]+)?")
 _HUMP_RE = re.compile(r"(?<=[a-z])[A-Z]")
-SHAPES = {"lower": 0.0, "camel": 1.0, "title": 2.0, "double": 3.0}
+SHAPES = {"lower": 0.0, "camel": 1.0, "title": 2.0, "double": 3.0, "function": 4.0}
 
 
 @register
@@ -26,7 +26,8 @@ class MergedWords(Rule):
     (``expected_zipf`` = left + right - 12), whether the document writes the token intact
     again (``doc_count``), and how often its parts occur on their own in the document
     (``left_doc``, ``right_doc``, case kept). Shapes: ``lower`` (``documentannouncement``), ``camel`` (``andCentral``,
-    ``teamLab``), ``title`` (``Beijingin``, ``Samarkandregion``), ``double`` (``KyrgyzPresident``, ``PayPal``).
+    ``teamLab``), ``title`` (``Beijingin``, ``Samarkandregion``), ``function`` (a lowercase word
+    too rare for ``lower``, then a function word: ``hackathonin``), ``double`` (``KyrgyzPresident``, ``PayPal``).
     """
 
     name = "merged-words"
@@ -107,8 +108,16 @@ class MergedWords(Rule):
         else:
             split = lex.best_split(tok, self.part_zipf)
             shape = "lower"
-            if split is None:
-                return None
+            if split is None:  # "hackathonin": a rarer word glued to a function word
+                cuts = [
+                    i
+                    for i in range(4, len(tok) - 1)
+                    if lex.zipf(tok[i:]) >= self.title_right_zipf and lex.zipf(tok[:i]) >= self.name_part_zipf
+                ]
+                if not cuts or lex.zipf(tok) > 0.0:
+                    return None
+                split = lex.split_at(tok, max(cuts))
+                shape = "function"
         vocab = ctx.vocabulary
         ev = {
             "shape": SHAPES[shape],
@@ -137,6 +146,8 @@ class MergedWords(Rule):
             return parts and (accidental or (no_word and not ev["derivation"]))
         if shape == SHAPES["camel"]:  # "andCentral", "inUrumqi" yes; "teamLab", "iPhone" no
             return ev["left_letters"] >= 2 and ev["left_zipf"] >= self.function_zipf and no_word
+        if shape == SHAPES["function"]:  # "hackathonin": a rarer word, then a function word
+            return no_word and ev["left_letters"] >= 6 and ev["left_zipf"] >= self.name_part_zipf
         if shape == SHAPES["title"]:  # "Beijingin", "Organizationand"; "Samarkandregion"
             right = ev["right_zipf"] >= self.title_right_zipf or (
                 ev["right_zipf"] >= self.title_content_zipf and ev["right_letters"] >= self.title_content_letters

@@ -29,6 +29,7 @@ _SUSPECT_RE = re.compile(
     "[\u0080-\u00b6\u00b8-\u04ff\u2020\u2021\u2030\u2039\u203a\u20ac\u2122"
     "\u2202\u2206\u220f\u2211\u221a\u221e\u222b\u2248\u2260\u2264\u2265\u25ca\u2500-\u259f]"
 )
+_LOST_QUOTE_RE = re.compile("â€\ufffd")
 # Long lines are judged in pieces around the suspect characters, cut at sentence ends.
 _PIECE = 300
 _PIECE_END_RE = re.compile(r"[.!?。！？]\s")
@@ -100,6 +101,12 @@ class Mojibake(Rule):
     def score(self, ctx: DocContext) -> Iterator[Candidate]:
         yield from self._latin(ctx)
         yield from self._gbk(ctx)
+        # E2 80 9D (”) read as cp1252, where 0x9D has no character and a viewer showed U+FFFD
+        # ("â€�"): ftfy cannot undo a lost byte; of the five bytes cp1252 leaves out, 9D (”) is
+        # the one text is full of
+        for m in _LOST_QUOTE_RE.finditer(ctx.text):
+            ev = {"source": 2.0, "badness_drop": 1.0, "symbol": 1.0, "three_byte": 1.0}
+            yield Candidate(m.start(), m.end(), ev, "UTF-8 read as cp1252, a byte lost; means '”'", "”")
 
     def accept(self, cand: Candidate) -> bool:
         ev = cand.evidence
@@ -138,10 +145,10 @@ class Mojibake(Rule):
                 continue
             before = badness(line)
             for mm in _LATIN_MOJI_RE.finditer(line):
-                dec = undo_cp1252(mm.group())
+                dec, stop = undo_cp1252(mm.group()), mm.end()
                 if dec is None:
                     continue
-                after = badness(line[: mm.start()] + dec + line[mm.end() :])
+                after = badness(line[: mm.start()] + dec + line[stop:])
                 lead = mm.group()[0]
                 ev = {
                     "source": 2.0,
@@ -150,7 +157,7 @@ class Mojibake(Rule):
                     "three_byte": float("\u00e0" <= lead <= "\u00ef" and len(mm.group()) == 3),
                 }
                 note = f"UTF-8 read as cp1252; means {dec!r}"
-                yield Candidate(pos + mm.start(), pos + mm.end(), ev, note, dec)
+                yield Candidate(pos + mm.start(), pos + stop, ev, note, dec)
 
     def _gbk(self, ctx: DocContext) -> Iterator[Candidate]:
         """From each anchor character, the longest stretch that decodes back to Han text."""

@@ -172,7 +172,8 @@ class GluedWord(_JunctionRule):
                 "spaced": 1.0,
                 "bound_suffix": 0.0,
             }
-            yield Candidate(m.start(), m.end(), ev)
+            end = m.end() - 1 if text[m.end() - 1].isdigit() else m.end()  # "的 of 50%": not the number
+            yield Candidate(m.start(), end, ev)
 
     def accept(self, cand: Candidate) -> bool:
         ev = cand.evidence
@@ -190,9 +191,9 @@ class GluedWord(_JunctionRule):
         return ok
 
 
-# A lowercase word between Han characters with a space on at least one side (glued ones are
-# junctions): "培养了 the 数百名".
-_SPACED_WORD_RE = re.compile(f"[{HAN}] ([a-z]+) ?[{HAN}]|[{HAN}]([a-z]+) [{HAN}]")
+# A lowercase word between Han characters (or before a number) with a space on at least one
+# side (glued ones are junctions): "培养了 the 数百名", "费用的 of 50%".
+_SPACED_WORD_RE = re.compile(f"[{HAN}] ([a-z]+) ?[{HAN}0-9]|[{HAN}]([a-z]+) [{HAN}0-9]")
 
 
 def _han_language(ctx: DocContext) -> str:

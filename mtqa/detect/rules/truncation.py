@@ -102,8 +102,8 @@ def _begins_proper_noun(tok: str) -> bool:
 
 
 def _echoes_previous_word(text: str, a: int, tok: str) -> bool:
-    """Is ``tok`` (standing alone at ``a``) the end of the word before the sentence end that
-    precedes it ("…Turkmenistan. stan", "…capacity. city")? Then it is a leftover copy."""
+    """Is ``tok`` (at ``a``) the end of the word before it, across a space or a sentence end
+    ("…Turkmenistan. stan", "…capacity. city", "employer ployer")? Then it is a leftover copy."""
     i = a - 1
     while i >= 0 and text[i] in " \t.!?":
         i -= 1
@@ -255,8 +255,9 @@ class CutWord(Rule):
             }
             note = "word cut at its end" if at_start else "word cut at its start"
             fix = None
-            if ev["alone"] and _echoes_previous_word(text, a, tok):
-                note, fix = "the end of the previous word said again", ""  # "capacity. city Wagons"
+            if (ev["alone"] or where in ("mid", "end")) and _echoes_previous_word(text, a, tok):
+                # "capacity. city Wagons", "a state employer ployer,": a leftover copy
+                note, fix = "the end of the previous word said again", ""
             yield Candidate(a, b, ev, note, fix)
 
     def accept(self, cand: Candidate) -> bool:
@@ -285,6 +286,7 @@ class CutWord(Rule):
 
 _DIGITS = "〇零一二三四五六七八九"
 _LARGE_UNITS = frozenset("万亿")
+_DECIMAL_SEAM_RE = re.compile(f"(?<![0-9.])[0-9]+\\.[{_DIGITS}](?![{_DIGITS}0-9])")
 _SEAM_RE = re.compile(f"[0-9][{_DIGITS}]|[{_DIGITS}][0-9]")
 _DIGIT_RUN_RE = re.compile("[0-9]+")
 
@@ -322,6 +324,11 @@ class TruncatedNumber(Rule):
             fix = "".join(str(HAN_DIGIT_VALUES.get(c, c)) for c in text[a:b])
             unit = float(text[b : b + 1] in _LARGE_UNITS)  # "1五万辆": a count of ten thousands
             ev = {"digits": float(digits), "clean_edges": float(clean_edges), "unit": unit, "confidence": 0.8}
+            yield Candidate(a, b, ev, "number cut and finished in Chinese numerals", fix)
+        for m in _DECIMAL_SEAM_RE.finditer(text):  # "418.三亿元": a decimal finished in a numeral
+            a, b = m.start(), m.end()
+            fix = "".join(str(HAN_DIGIT_VALUES.get(c, c)) for c in text[a:b])
+            ev = {"digits": float(b - a - 2), "clean_edges": 1.0, "unit": 0.0, "confidence": 0.8}
             yield Candidate(a, b, ev, "number cut and finished in Chinese numerals", fix)
 
     def accept(self, cand: Candidate) -> bool:

@@ -41,6 +41,19 @@ def _quoted(text: str, a: int, b: int) -> bool:
     return closer is not None and text[j] == closer
 
 
+def _bracketed(text: str, a: int, b: int, reach: int = 60) -> bool:
+    """Does ``text[a:b]`` open a bracket (after quotes or title marks at most) that closes on the
+    same line: a gloss with more in it ("“Xiao Zhou” (小周, “little Zhou”)", "(《活着》)")?"""
+    i = a - 1
+    while i >= 0 and text[i] in " “‘《「『\"'":
+        i -= 1
+    if i < 0 or text[i] not in "(（":
+        return False
+    end = text.find("\n", b)
+    close = min((k for k in (text.find(")", b, b + reach), text.find("）", b, b + reach)) if k >= 0), default=-1)
+    return close >= 0 and (end < 0 or close < end)
+
+
 def _glossed(text: str, a: int, b: int) -> bool:
     """Is ``text[a:b]`` followed by its translation in brackets ("习近平 (Xi Jinping)",
     "双碳 (“dual carbon”)")?"""
@@ -148,7 +161,7 @@ class UntranslatedSentence(Rule):
                 a0 = a  # a number opening the bracket belongs to the gloss: "3nm (3纳米)"
                 while a0 > 0 and text[a0 - 1] in "0123456789.,% ":
                     a0 -= 1
-                quoted = _quoted(text, a, b) or _quoted(text, a0, b) or _glossed(text, a, b)
+                quoted = _quoted(text, a, b) or _quoted(text, a0, b) or _glossed(text, a, b) or _bracketed(text, a, b)
                 ev = {"han": float(n), "quoted": float(quoted)}
                 yield Candidate(a, b, ev, f"Chinese in an English document ({n} characters)")
 
