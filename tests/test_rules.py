@@ -514,3 +514,20 @@ def test_more_damage_in_chinese_text(detector):
     assert spans["418.三"].fix == "418.3"
     assert any("of" in t for t in spans) and not any("50%" in t for t in spans)
     assert spans["â€\ufffd"].fix == "”"
+
+
+def test_a_sentence_said_twice(detector):
+    zh = ZH_CONTEXT + "我没有敌人。我没有敌人。我的兄弟是老师。加油！加油！"
+    assert [(s.text, s.fix) for s in detector.detect(zh).spans if s.rule == "repeated-sentence"] == [("我没有敌人。", "")]
+    en = EN_CONTEXT + "It's fall now. It's fall now. No way. No way. Go home."
+    assert [s.text for s in detector.detect(en).spans if s.rule == "repeated-sentence"] == ["It's fall now."]
+
+
+def test_closed_class_words_glued(detector):
+    text = EN_CONTEXT + "Hewas invited. There is no cure forAIDS yet, theUN said. Ithas rained. Nectar.It is sweet."
+    assert flagged(detector, text, "merge") == ["Hewas", "forAIDS", "theUN", "Ithas"]
+
+
+def test_utf8_han_read_as_cp1252_or_gbk_with_a_lost_byte(detector):
+    text = ZH_CONTEXT + "ç§‹天树叶会掉落。鎴�们什么时候会到？"
+    assert flagged(detector, text, "mojibake") == ["ç§‹", "鎴�"]

@@ -247,3 +247,45 @@ class TranslatedTail(Rule):
 
     def confidence(self, cand: Candidate) -> float:
         return min(0.95, cand.evidence["similarity"])
+
+
+# A sentence (up to and including its end mark, within a line) and the same sentence again,
+# after another sentence's end or at a line start.
+_S = r"(?P<s>[^。！？.!?\n]{4,200}[。！？.!?])[ \t]*(?P=s)"
+_REPEAT_AFTER_END_RE = re.compile(r"[。！？.!?][ \t]*" + _S)
+_REPEAT_AT_LINE_START_RE = re.compile(r"^[ \t]*" + _S, re.M)
+
+
+@register
+class RepeatedSentence(Rule):
+    """The same sentence twice in a row ("我没有敌人。我没有敌人。", "It's fall now. It's fall
+    now."); the second copy is the span, deleted by the fix. Short sentences repeat on purpose
+    in dialogue and slogans ("加油！加油！", "No way. No way."), so a copy needs ``min_han`` Han
+    characters or ``min_words`` English words."""
+
+    name = "repeated-sentence"
+    kind = "duplication"
+
+    def __init__(self, min_han: int = 5, min_words: int = 3) -> None:
+        self.min_han = min_han
+        self.min_words = min_words
+
+    def score(self, ctx: DocContext) -> Iterator[Candidate]:
+        text = ctx.text
+        for rx in (_REPEAT_AFTER_END_RE, _REPEAT_AT_LINE_START_RE):
+            for m in rx.finditer(text):
+                copy = m.group("s")
+                b = m.end()
+                a = b - len(copy)
+                ev = {"han": float(len(HAN_RE.findall(copy))), "words": float(len(_EN_WORD_RE.findall(copy)))}
+                yield Candidate(a, b, ev, f"'{copy[:30]}' said twice", fix="")
+
+    def accept(self, cand: Candidate) -> bool:
+        ev = cand.evidence
+        return ev["han"] >= self.min_han or (ev["han"] == 0 and ev["words"] >= self.min_words)
+
+    def confidence(self, cand: Candidate) -> float:
+        return 0.85
+
+
+_EN_WORD_RE = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")

@@ -13,7 +13,14 @@ from mtqa.segment import HAN_RE as _HAN_RE
 # "documentannouncement", "Beijingin", "andCentral", "KyrgyzPresident".
 _SHAPE_RE = re.compile(r"[A-Z]?[a-z]+(?:[A-Z][a-z]+)?")
 _HUMP_RE = re.compile(r"(?<=[a-z])[A-Z]")
-SHAPES = {"lower": 0.0, "camel": 1.0, "title": 2.0, "double": 3.0, "function": 4.0}
+SHAPES = {"lower": 0.0, "camel": 1.0, "title": 2.0, "double": 3.0, "function": 4.0, "closed": 5.0}
+# "Hewas", "Theyare": a pronoun glued to an auxiliary (closed classes, no word of English).
+_PRONOUN_AUX_RE = re.compile(
+    r"(He|She|It|We|They|You|There|he|she|it|we|they|you|there)"
+    r"(was|were|is|are|will|would|has|have|had|can|could|did|does|should|must)"
+)
+# "forAIDS", "theUN": a function word glued to an acronym.
+_FUNCTION_ACRONYM_RE = re.compile(r"(for|of|in|on|and|the|to|with|by|at|from|as)([A-Z]{2,}s?)")
 
 
 @register
@@ -81,6 +88,21 @@ class MergedWords(Rule):
                 continue  # glued to Han: a word cut across scripts ("photovol光伏"), the junction rules' business
             ev, left, right = scored[tokens.words[k]]
             yield Candidate(a, b, dict(ev), f"{left} + {right}", f"{left} {right}")
+        yield from self._closed_class(ctx)
+
+    def _closed_class(self, ctx: DocContext) -> Iterator[Candidate]:
+        """Merges the word list cannot judge, made of closed-class words: a pronoun glued to its
+        auxiliary ("Hewas"), a function word glued to an acronym ("forAIDS"). A full stop with
+        no space after it ("nectar.It") is left alone: clean MT and transcripts are full of it."""
+        tokens = ctx.tokens
+        glued = {
+            t: m for t in ctx.vocabulary if (m := _PRONOUN_AUX_RE.fullmatch(t) or _FUNCTION_ACRONYM_RE.fullmatch(t))
+        }
+        for k in tokens.where(frozenset(glued)):
+            a, b = int(tokens.starts[k]), int(tokens.ends[k])
+            m = glued[tokens.words[k]]
+            ev = {"shape": SHAPES["closed"], "whole_zipf": 0.0}
+            yield Candidate(a, b, ev, f"{m.group(1)} + {m.group(2)}", f"{m.group(1)} {m.group(2)}")
 
     def _evidence(self, ctx: DocContext, lex: Lexicon, tok: str) -> tuple[dict[str, float], str, str] | None:
         hump = _HUMP_RE.search(tok)
@@ -136,6 +158,8 @@ class MergedWords(Rule):
 
     def accept(self, cand: Candidate) -> bool:
         ev = cand.evidence
+        if ev["shape"] == SHAPES["closed"]:
+            return True  # closed classes glued together are no word of English
         if ev["doc_count"] >= 2:
             return False  # the document writes it again: a word of its own
         no_word = ev["whole_zipf"] <= self.max_whole_zipf
@@ -173,4 +197,6 @@ class MergedWords(Rule):
 
     def confidence(self, cand: Candidate) -> float:
         ev = cand.evidence
+        if ev["shape"] == SHAPES["closed"]:
+            return 0.85
         return min(0.95, 0.5 + 0.1 * min(ev["left_zipf"], ev["right_zipf"]))

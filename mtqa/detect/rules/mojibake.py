@@ -73,7 +73,13 @@ def undo_gbk(s: str) -> str | None:
     fixed = s.encode("gbk", errors="replace").decode("utf-8", errors="replace")
     good = len(HAN_RE.findall(fixed))
     bad = fixed.count("\ufffd") + fixed.count("?")
-    return fixed if good >= 2 and good >= 2 * bad and fixed != s else None
+    if fixed == s:
+        return None
+    if good >= 2 and good >= 2 * bad:
+        return fixed
+    # one character and the lost byte the viewer showed as U+FFFD ("鎴�" for 我): the U+FFFD
+    # is evidence of its own
+    return fixed if good == 1 and "\ufffd" in s and len(s) <= 3 else None
 
 
 def _is_symbol(s: str) -> bool:
@@ -113,8 +119,9 @@ class Mojibake(Rule):
         if ev["source"] == 1:
             return True  # ftfy repaired it: it found the repair more plausible
         if ev["source"] == 3:
-            return ev["chars"] >= self.min_han_gbk
-        return ev["badness_drop"] >= self.min_badness_drop or bool(ev["three_byte"] and ev["symbol"])
+            return ev["chars"] >= self.min_han_gbk or bool(ev["lost"] and ev["chars"] >= 2)
+        # a UTF-8 Han character read as cp1252 in Chinese text ("ç§‹天" for 秋天) is as sure as a symbol
+        return ev["badness_drop"] >= self.min_badness_drop or bool(ev["three_byte"] and (ev["symbol"] or ev.get("han")))
 
     def confidence(self, cand: Candidate) -> float:
         return {1.0: 0.9, 2.0: 0.85, 3.0: 0.9}[cand.evidence["source"]]
@@ -155,6 +162,7 @@ class Mojibake(Rule):
                     "badness_drop": float(before - after),
                     "symbol": float(_is_symbol(dec)),
                     "three_byte": float("\u00e0" <= lead <= "\u00ef" and len(mm.group()) == 3),
+                    "han": float(bool(HAN_RE.fullmatch(dec)) and bool(HAN_RE.match(line[stop : stop + 1]))),
                 }
                 note = f"UTF-8 read as cp1252; means {dec!r}"
                 yield Candidate(pos + mm.start(), pos + stop, ev, note, dec)
@@ -178,9 +186,23 @@ class Mojibake(Rule):
                     found.append((end, fixed))
                     if "\ufffd" not in fixed:
                         break
+            if not found and text[h + 1 : h + 2] == "\ufffd":
+                # a GBK-mojibake character whose next byte was lost ("鎴�" for 我): nothing to
+                # decode, but nothing else makes an anchor character and U+FFFD either
+                ev = {"source": 3.0, "chars": 2.0, "lost": 1.0, "symbol": 0.0, "three_byte": 0.0, "badness_drop": 0.0}
+                yield Candidate(h, h + 2, ev, "UTF-8 read as GBK, a byte lost", None)
+                covered = h + 2
+                continue
             if found:
                 end, fixed = next(((e, f) for e, f in found if "\ufffd" not in f), found[0])
-                ev = {"source": 3.0, "chars": float(end - h), "symbol": 0.0, "three_byte": 0.0, "badness_drop": 0.0}
+                ev = {
+                    "source": 3.0,
+                    "chars": float(end - h),
+                    "lost": float("\ufffd" in text[h:end]),
+                    "symbol": 0.0,
+                    "three_byte": 0.0,
+                    "badness_drop": 0.0,
+                }
                 note = f"UTF-8 read as GBK; means {fixed!r}"
                 yield Candidate(h, end, ev, note, fixed if "\ufffd" not in fixed else None)
                 covered = end

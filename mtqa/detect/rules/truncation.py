@@ -286,6 +286,14 @@ class CutWord(Rule):
 
 _DIGITS = "〇零一二三四五六七八九"
 _LARGE_UNITS = frozenset("万亿")
+
+
+def _digit_run_start(text: str, i: int) -> int:
+    while i > 0 and text[i - 1].isdigit():
+        i -= 1
+    return i
+
+
 _DECIMAL_SEAM_RE = re.compile(f"(?<![0-9.])[0-9]+\\.[{_DIGITS}](?![{_DIGITS}0-9])")
 _SEAM_RE = re.compile(f"[0-9][{_DIGITS}]|[{_DIGITS}][0-9]")
 _DIGIT_RUN_RE = re.compile("[0-9]+")
@@ -325,7 +333,10 @@ class TruncatedNumber(Rule):
             unit = float(text[b : b + 1] in _LARGE_UNITS)  # "1五万辆": a count of ten thousands
             ev = {"digits": float(digits), "clean_edges": float(clean_edges), "unit": unit, "confidence": 0.8}
             yield Candidate(a, b, ev, "number cut and finished in Chinese numerals", fix)
-        for m in _DECIMAL_SEAM_RE.finditer(text):  # "418.三亿元": a decimal finished in a numeral
+        dot = ctx.codes[1:-1] == ord(".") if len(text) > 2 else np.zeros(0, dtype=bool)
+        decimal = np.nonzero(digit[:-2] & dot & numeral[2:])[0].tolist() if len(text) > 2 else []
+        for m in (m for i in decimal if (m := _DECIMAL_SEAM_RE.match(text, _digit_run_start(text, i)))):
+            # "418.三亿元": a decimal finished in a numeral
             a, b = m.start(), m.end()
             fix = "".join(str(HAN_DIGIT_VALUES.get(c, c)) for c in text[a:b])
             ev = {"digits": float(b - a - 2), "clean_edges": 1.0, "unit": 0.0, "confidence": 0.8}
