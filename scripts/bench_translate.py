@@ -28,7 +28,7 @@ from mtqa.io import atomic_write
 from mtqa.translate import get_translator
 from mtqa.translate.cache import TranslationCache
 from mtqa.translate.glossary import Glossary
-from mtqa.translate.prompt import parallel_pairs
+from mtqa.translate.prompt import PROMPT_VERSION, parallel_pairs
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -83,6 +83,7 @@ def main() -> None:
     def save() -> None:  # after every row: a stopped run keeps what it measured
         report = {
             "command": command,
+            "prompt_version": PROMPT_VERSION,
             "note": "000: hand-aligned held-out pairs of the Xinhua article; tatoeba: first N cmn_Hans pairs. "
             "Published on the full Tatoeba zho->eng test: opus-mt-zh-en BLEU 36.1 / chrF 0.548, "
             "NLLB-200-distilled-600M BLEU 35.0 (not comparable one to one: this is a subset).",

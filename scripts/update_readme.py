@@ -148,8 +148,8 @@ def repair() -> list[str]:
     out += [
         "",
         "`faults/*`: generated, independent (dev: the repair changes were checked on them); `hand-dev`: looked at "
-        "while developing; `hand-test`: held out, no change was made from what it showed (it was scored with the code "
-        "before and after each set of repair changes, all of which came from the dev documents).",
+        "while developing; `hand-test`: held out, no change was made from what they showed (scored once per set of "
+        "changes, after it; every change came from the dev documents and the generated faults).",
         "",
     ]
     p = load("probe_000.json")
@@ -325,13 +325,15 @@ def batch() -> list[str]:
 
 
 def mt() -> list[str]:
-    rows = []
+    rows, versions = [], set()
     for p in sorted(RES.glob("mt_quality_*.json")):
-        rows += [r for r in json.loads(p.read_text(encoding="utf-8"))["rows"] if "bleu" in r]
+        data = json.loads(p.read_text(encoding="utf-8"))
+        rows += [r for r in data["rows"] if "bleu" in r]
+        versions.add(data.get("prompt_version") or "not recorded in the file")
     out = []
     if rows:
         out += [
-            "### Machine translation (translation mode, prompt version 3)",
+            f"### Machine translation (translation mode, prompt version: {', '.join(sorted(versions))})",
             "",
             "BLEU / chrF with sacrebleu (signatures in the JSON files); term accuracy = glossary terms of the source "
             "whose translation appears in the output (`scripts/bench_translate.py`).",
