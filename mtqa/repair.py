@@ -265,12 +265,12 @@ def foreign_pieces(
 
 
 def _brand_phrase(stretch: str, words: list[str], known: frozenset[str]) -> bool:
-    """Capitalised words only, one of them a brand, code or acronym ("TikTok Shop", "Mate 60
-    Pro", "HSK Level"): a product or brand name, not English to translate."""
+    """Capitalised words only, with a brand, code, acronym or model number among them ("TikTok
+    Shop", "Mate 60 Pro", "HSK Level"): a product or brand name, not English to translate."""
     return (
         len(words) >= 2
         and all(w[0].isupper() for w in words)
-        and any(is_legit_latin(w, known) for w in words)
+        and (any(is_legit_latin(w, known) for w in words) or any(c.isdigit() for c in stretch))
         and not any(c in stretch for c in ".!?")
     )
 

@@ -476,4 +476,5 @@ def test_an_amount_at_another_size_is_written_at_the_source_size():
 
 def test_a_brand_or_product_name_phrase_stays_in_latin():
     assert foreign_pieces("对在AliExpress、TikTok Shop等境外平台开设店铺的企业给予补贴。", "zh") == []
+    assert foreign_pieces("华为发布了Mate 60 Pro手机。", "zh") == []
     assert [p.text for p in foreign_pieces("会见了Liu Jiangping大使。", "zh")] == ["Liu Jiangping"]
