@@ -910,14 +910,19 @@ def _is_pinyin(word: str) -> bool:
     return ok[-1]
 
 
+_NAME_END_RE = re.compile(r"(?<![A-Za-z])[A-Z][a-z]+$")
+
+
 def _pinyin_name(left: str, han: str, max_han: int = 3) -> str | None:
     """A capitalised pinyin fragment glued to a few Han characters is a name cut across
     scripts: the Han characters in pinyin complete it ("Guang州" -> "zhou"); where the fragment
     already says them ("Xi习"), nothing is added. None when this is not such a name."""
     from wordfreq import zipf_frequency
 
-    m = re.search(r"(?<![A-Za-z])[A-Z][a-z]+$", left)
-    if not m or not 1 <= len(han) <= max_han or not all(map(HAN_RE.match, han)):
+    if not 1 <= len(han) <= max_han or not all(map(HAN_RE.match, han)):
+        return None
+    m = _NAME_END_RE.search(left)
+    if not m:
         return None
     frag = m.group()
     if not _is_pinyin(frag) or zipf_frequency(frag, "en") >= 4.0:  # "Hang", "Long" are words

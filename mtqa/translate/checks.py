@@ -86,7 +86,11 @@ def wrong_magnitudes(source: str, output: str) -> list[str]:
     "1 billion" written 1亿 (it is 10亿), "US$94.8 billion" written 94.8亿 (948亿)."""
     src = _amounts(source)
     digits = set(src.values())
-    return [f"{v:g}" for v, d in _amounts(output).items() if d in digits and all(abs(v - w) > 1e-6 * w for w in src)]
+    return [f"{v:g}" for v, d in _amounts(output).items() if d in digits and not _any_same_size(v, src)]
+
+
+def _any_same_size(value: float, sizes) -> bool:
+    return any(abs(value - w) <= 1e-6 * w for w in sizes)
 
 
 def fix_magnitudes(source: str, output: str, tgt: str) -> str:
@@ -104,7 +108,7 @@ def fix_magnitudes(source: str, output: str, tgt: str) -> str:
             continue
         v, d = found
         right = by_digits.get(d, [])
-        if len(right) != 1 or any(abs(v - w) <= 1e-6 * w for w in src):
+        if len(right) != 1 or _any_same_size(v, src):
             continue
         out += [output[pos : m.start()], _write_amount(right[0], tgt)]
         pos = m.end()
@@ -113,14 +117,12 @@ def fix_magnitudes(source: str, output: str, tgt: str) -> str:
 
 def _write_amount(value: float, tgt: str) -> str:
     """An amount the way the target language writes it: 10亿, 1.5万, 2.3 billion, 15,000."""
+    units, sep = (_ZH_SCALES, "") if tgt == "zh" else (_EN_SCALES, " ")
+    for unit, size in sorted(units.items(), key=lambda u: -u[1]):
+        if value >= size and (tgt == "zh" or size >= 1e6):  # English writes 15,000, not 15 thousand
+            return f"{value / size:g}{sep}{unit}"
     if tgt == "zh":
-        for unit, size in (("万亿", 1e12), ("亿", 1e8), ("万", 1e4)):
-            if value >= size:
-                return f"{value / size:g}{unit}"
         return f"{value:g}"
-    for unit, size in (("trillion", 1e12), ("billion", 1e9), ("million", 1e6)):
-        if value >= size:
-            return f"{value / size:g} {unit}"
     return f"{value:,.0f}" if value == int(value) else f"{value:,}"
 
 

@@ -254,6 +254,7 @@ class TranslatedTail(Rule):
 _S = r"(?P<s>[^。！？.!?\n]{4,200}[。！？.!?])[ \t]*(?P=s)"
 _REPEAT_AFTER_END_RE = re.compile(r"[。！？.!?][ \t]*" + _S)
 _REPEAT_AT_LINE_START_RE = re.compile(r"^[ \t]*" + _S, re.M)
+_EN_WORD_RE = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
 
 
 @register
@@ -286,6 +287,3 @@ class RepeatedSentence(Rule):
 
     def confidence(self, cand: Candidate) -> float:
         return 0.85
-
-
-_EN_WORD_RE = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")

@@ -289,9 +289,15 @@ _LARGE_UNITS = frozenset("万亿")
 
 
 def _digit_run_start(text: str, i: int) -> int:
+    """Where the run of Arabic digits that ``text[i]`` belongs to starts."""
     while i > 0 and text[i - 1].isdigit():
         i -= 1
     return i
+
+
+def _in_digits(number: str) -> str:
+    """A number with its Chinese digits written as Arabic ones ("202四" -> "2024")."""
+    return "".join(str(HAN_DIGIT_VALUES.get(c, c)) for c in number)
 
 
 _DECIMAL_SEAM_RE = re.compile(f"(?<![0-9.])[0-9]+\\.[{_DIGITS}](?![{_DIGITS}0-9])")
@@ -317,9 +323,7 @@ class TruncatedNumber(Rule):
         seams = np.nonzero((digit[:-1] & numeral[1:]) | (numeral[:-1] & digit[1:]))[0].tolist()
         for m in (m for i in seams if (m := _SEAM_RE.match(text, i))):
             if text[m.start()].isdigit():  # digits then a numeral: "202四"
-                a = m.start()
-                while a > 0 and text[a - 1].isdigit():
-                    a -= 1
+                a = _digit_run_start(text, m.start())
                 b = m.end()
                 digits = m.start() - a + 1
                 clean_edges = (a == 0 or text[a - 1] not in ".,") and (b >= len(text) or text[b] not in HAN_NUMERALS)
@@ -329,16 +333,15 @@ class TruncatedNumber(Rule):
                 b = run.end() if run else a + 1
                 digits = b - a - 1
                 clean_edges = a == 0 or text[a - 1] not in HAN_NUMERALS
-            fix = "".join(str(HAN_DIGIT_VALUES.get(c, c)) for c in text[a:b])
+            fix = _in_digits(text[a:b])
             unit = float(text[b : b + 1] in _LARGE_UNITS)  # "1五万辆": a count of ten thousands
             ev = {"digits": float(digits), "clean_edges": float(clean_edges), "unit": unit, "confidence": 0.8}
             yield Candidate(a, b, ev, "number cut and finished in Chinese numerals", fix)
-        dot = ctx.codes[1:-1] == ord(".") if len(text) > 2 else np.zeros(0, dtype=bool)
-        decimal = np.nonzero(digit[:-2] & dot & numeral[2:])[0].tolist() if len(text) > 2 else []
+        decimal = np.nonzero(digit[:-2] & (ctx.codes[1:-1] == ord(".")) & numeral[2:])[0].tolist()
         for m in (m for i in decimal if (m := _DECIMAL_SEAM_RE.match(text, _digit_run_start(text, i)))):
             # "418.三亿元": a decimal finished in a numeral
             a, b = m.start(), m.end()
-            fix = "".join(str(HAN_DIGIT_VALUES.get(c, c)) for c in text[a:b])
+            fix = _in_digits(text[a:b])
             ev = {"digits": float(b - a - 2), "clean_edges": 1.0, "unit": 0.0, "confidence": 0.8}
             yield Candidate(a, b, ev, "number cut and finished in Chinese numerals", fix)
 
