@@ -131,7 +131,7 @@ def reference_beads(refs: ReferenceSet, confident: bool) -> list[tuple[list[tupl
             continue
         zb, eb = refs.blocks[bt.zh], refs.blocks[bt.en]
         for b in bt.beads:
-            if b.null or (confident and b.cosine < refs.params.bead_cosine_min):
+            if b.null or (confident and not b.trusted(refs.params.bead_cosine_min)):
                 continue
             out.append(
                 (

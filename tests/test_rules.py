@@ -278,6 +278,22 @@ def test_untranslated_two_words_and_glosses(detector):
     assert flagged(detector, en, "untranslated") == ["轮值主席"]
 
 
+def test_an_institution_name_left_in_english_is_untranslated(detector):
+    # Chinese writes institutions' names in Chinese (孔子学院); persons, places and brands may
+    # stay in Latin, and a quoted title is a title.
+    zh = ZH_CONTEXT * 3 + "中亚国家已开设10余所Confucius Institutes，每年有数万名学生参加考试。"
+    assert flagged(detector, zh, "untranslated") == ["Confucius Institutes"]
+    keep = ZH_CONTEXT * 3 + "Claire Martin在New York的TikTok Shop工作，参加了“Digital Silk Road Forum”。"
+    assert flagged(detector, keep, "untranslated") == []
+
+
+def test_a_lowercase_word_chinese_borrows_little_is_flagged(detector):
+    # "hub" and "smart" (gap 1.0 and 1.4 between English and Chinese-text zipf) are translated
+    # in running Chinese; "app" (0.1) and "wifi" (0.4) are borrowed.
+    zh = ZH_CONTEXT * 3 + "加快建设面向中亚的数字贸易hub。推动smart农业发展。下载手机app连接wifi网络。"
+    assert flagged(detector, zh, "switch") == ["易hub", "动smart农"]
+
+
 def test_untranslated_negatives_titles_names_and_bilingual_documents(detector):
     zh = ZH_CONTEXT * 3 + "他读了《The Old Man and the Sea》。我们用iPhone手机和SCO机制。Liu Jiangping表示欢迎。"
     assert flagged(detector, zh, "untranslated") == []
@@ -504,7 +520,9 @@ def test_a_word_end_said_again_inside_a_sentence_is_deleted(detector):
 
 
 def test_glosses_with_more_in_the_brackets_and_title_marks(detector):
-    text = EN_CONTEXT + "Her regulars call her “Xiao Zhou” (小周, “little Zhou”). She reads “To Live” (《活着》) at night."
+    text = (
+        EN_CONTEXT + "Her regulars call her “Xiao Zhou” (小周, “little Zhou”). She reads “To Live” (《活着》) at night."
+    )
     assert flagged(detector, text, "untranslated") == []
 
 
@@ -518,7 +536,9 @@ def test_more_damage_in_chinese_text(detector):
 
 def test_a_sentence_said_twice(detector):
     zh = ZH_CONTEXT + "我没有敌人。我没有敌人。我的兄弟是老师。加油！加油！"
-    assert [(s.text, s.fix) for s in detector.detect(zh).spans if s.rule == "repeated-sentence"] == [("我没有敌人。", "")]
+    assert [(s.text, s.fix) for s in detector.detect(zh).spans if s.rule == "repeated-sentence"] == [
+        ("我没有敌人。", "")
+    ]
     en = EN_CONTEXT + "It's fall now. It's fall now. No way. No way. Go home."
     assert [s.text for s in detector.detect(en).spans if s.rule == "repeated-sentence"] == ["It's fall now."]
 
@@ -531,3 +551,51 @@ def test_closed_class_words_glued(detector):
 def test_utf8_han_read_as_cp1252_or_gbk_with_a_lost_byte(detector):
     text = ZH_CONTEXT + "ç§‹天树叶会掉落。鎴�们什么时候会到？"
     assert flagged(detector, text, "mojibake") == ["ç§‹", "鎴�"]
+
+
+def test_numbers_finished_in_a_numeral_before_a_unit_or_after_a_decimal(detector):
+    text = ZH_CONTEXT + "运动会将于10月2七日晚开幕。上证综指报3268.4五点。采用A1一体机和3个设备。"
+    spans = [(s.text, s.fix) for s in detector.detect(text).spans if s.kind == "truncation"]
+    assert spans == [("2七", "27"), ("3268.4五", "3268.45")]  # "A1一体机" is a model and a word
+
+
+def test_a_quoted_sentence_left_untranslated_is_no_title(detector):
+    zh = ZH_CONTEXT * 3 + (
+        "分析师表示：“The timing of the cut was slightly earlier than the market expected.”"
+        "他读了“Silk Road Agri-Skills”手册。"
+    )
+    assert flagged(detector, zh, "untranslated") == [
+        "The timing of the cut was slightly earlier than the market expected."
+    ]
+    en = EN_CONTEXT * 3 + (
+        "“现在我们有大约十周时间，在作出决定之前把着陆区的测绘精度提高到半米。” Zhou said. "
+        "The station is called Tiangong (“天宫”), and the novel “活着” is famous."
+    )
+    assert flagged(detector, en, "untranslated") == [
+        "现在我们有大约十周时间，在作出决定之前把着陆区的测绘精度提高到半米。"
+    ]
+
+
+def test_a_stretch_with_a_comma_said_twice(detector):
+    text = ZH_CONTEXT + "她指出：“三季报显示，消费和科技两条主线的三季报显示，消费和科技两条主线的盈利修复正在展开。”"
+    [span] = [s for s in detector.detect(text).spans if s.kind == "duplication"]
+    assert span.fix == "三季报显示，消费和科技两条主线的"
+    # a contrast repeats a phrase with words between: not a duplication
+    assert flagged(detector, ZH_CONTEXT + "这个旅馆的房间不像那个旅馆的房间那么干净。", "duplication") == []
+
+
+def test_cut_words_in_english_names_years_and_demonyms(detector):
+    text = EN_CONTEXT + (
+        "He is chief designer at the China Academy of Space Technolo (CAST). In June 202 Chang'e-6 landed. "
+        "Ingrid Solberg, a Norwegianplanetary physicist, joined them."
+    )
+    spans = {s.text: s.kind for s in detector.detect(text).spans}
+    assert spans == {"Technolo": "truncation", "202": "truncation", "Norwegianplanetary": "merge"}
+    # rare names after capitalised words are no cut words when they begin no common word
+    assert detector.detect(EN_CONTEXT + "He met President Raisi and Prime Minister Kishida in Tehran.").spans == []
+
+
+def test_a_lost_byte_after_cp1252_mojibake_and_a_stray_fragment_ending_a_line(detector):
+    text = ZH_CONTEXT + "被选手们称为â€œ最美海滨赛道â€。城市还计划改造永久性的海滨步道。 kway.\n" + ZH_CONTEXT
+    spans = {s.text: s.kind for s in detector.detect(text).spans}
+    assert spans == {"â€œ": "mojibake", "â€": "mojibake", "kway": "truncation"}

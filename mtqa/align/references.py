@@ -220,7 +220,7 @@ class ReferenceSet:
                 if not (1 / 3 <= lz / max(le, 1.0) <= 3):
                     continue
                 beads = align_bitext([u.text for u in zb.units], [u.text for u in eb.units], p.bitext, self._embed)
-                good = [b for b in beads if not b.null and b.cosine >= p.bead_cosine_min]
+                good = [b for b in beads if b.trusted(p.bead_cosine_min)]
                 covered = sum(len(b.src) + len(b.tgt) for b in good)
                 coverage = covered / (len(zb.units) + len(eb.units))
                 parallel = coverage >= p.block_coverage_min and len(good) >= p.block_min_beads
@@ -250,7 +250,7 @@ class ReferenceSet:
             if not bt.parallel:
                 continue
             for bead in bt.beads:
-                if bead.null or bead.cosine < self.params.bead_cosine_min:
+                if not bead.trusted(self.params.bead_cosine_min):
                     continue
                 zh = tuple(first[bt.zh] + i for i in bead.src)
                 en = tuple(first[bt.en] + j for j in bead.tgt)

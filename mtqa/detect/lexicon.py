@@ -159,6 +159,26 @@ class Lexicon:
 
 
 @cache
+def proper_nouns() -> tuple[str, ...]:
+    """English names of months, days, countries and languages (CLDR via Babel), sorted: the
+    capitalised words a cut capitalised fragment can be the start of ("Septem", "Uzbekist")."""
+    from babel import Locale
+
+    en = Locale("en")
+    names: set[str] = set()
+    for table in (en.months["format"]["wide"], en.days["format"]["wide"], en.territories, en.languages):
+        names.update(n for n in table.values() if n.isalpha() and n[0].isupper())
+    return tuple(sorted(names))
+
+
+def is_proper_noun(tok: str) -> bool:
+    """Is ``tok`` the English name of a month, day, country or language ("Norwegian")?"""
+    names = proper_nouns()
+    i = bisect.bisect_left(names, tok)
+    return i < len(names) and names[i] == tok
+
+
+@cache
 def get_lexicon() -> Lexicon:
     """The process-wide lexicon."""
     return Lexicon()

@@ -10,20 +10,34 @@ import numpy as np
 from mtqa.detect.base import Candidate, DocContext, Rule, register
 from mtqa.segment import HAN, HAN_RE
 
+_COMMA_RE = re.compile("[，,、]")
+_CLAUSE_COPY_RE = re.compile(f"[{HAN}][{HAN}，,、]*[，,、][{HAN}，,、]*[{HAN}]")
+
 
 @register
 class RepeatedFragment(Rule):
     """The same Han fragment twice back to back ("通关通关"), or with a comma between
-    ("新的增长点,新的增长点", from ``min_separated`` characters: "好的,好的" is speech); the span
-    holds both copies (either may be the superfluous one), the fix keeps one."""
+    ("新的增长点,新的增长点", from ``min_separated`` characters: "好的,好的" is speech), or a
+    stretch with a comma inside said twice ("三季报显示，消费的三季报显示，消费的", up to
+    ``max_clause_chars``); the span holds both copies (either may be the superfluous one), the
+    fix keeps one."""
 
     name = "repeated-fragment"
     kind = "duplication"
 
-    def __init__(self, min_chars: int = 2, max_chars: int = 12, min_separated: int = 4) -> None:
+    def __init__(
+        self,
+        min_chars: int = 2,
+        max_chars: int = 12,
+        min_separated: int = 4,
+        max_clause_chars: int = 30,
+        min_clause_han: int = 6,
+    ) -> None:
         self.min_chars = min_chars
         self.max_chars = max_chars
         self.min_separated = min_separated
+        self.max_clause_chars = max_clause_chars
+        self.min_clause_han = min_clause_han
 
     def score(self, ctx: DocContext) -> Iterator[Candidate]:
         allowed = frozenset(ctx.det["reduplications"])
@@ -44,10 +58,33 @@ class RepeatedFragment(Rule):
                 "reduplication": float(m.group() in allowed or (len(frag) == 2 and frag[0] == "一")),
             }
             yield Candidate(m.start(), m.end(), ev, f"'{frag}' said twice", fix=frag)
+        yield from self._clauses(ctx.text)
+
+    def _clauses(self, text: str) -> Iterator[Candidate]:
+        """Copies with a comma inside: the two Han characters and the comma recur within reach."""
+        top = self.max_clause_chars
+        for c in (m.start() for m in _COMMA_RE.finditer(text)):
+            if c < 2 or not (HAN_RE.match(text[c - 1]) and HAN_RE.match(text[c - 2])):
+                continue
+            h = text.find(text[c - 2 : c + 1], c + 1, c + top + 1)
+            if h < 0:
+                continue
+            period = h - c + 2  # the second copy's comma is at h + 2
+            for s in range(max(0, c - period + 2), c - 1):
+                e = s + 2 * period
+                copy = text[s : s + period]
+                if text[s + period : e] == copy and _CLAUSE_COPY_RE.fullmatch(copy):
+                    n = len(HAN_RE.findall(copy))
+                    ev = {"chars": float(n), "distinct": float(len(set(copy))), "separated": 0.0, "bounded": 1.0}
+                    ev.update(reduplication=0.0, clause=1.0)
+                    yield Candidate(s, e, ev, f"'{copy}' said twice", fix=copy)
+                    break
 
     def accept(self, cand: Candidate) -> bool:
         ev = cand.evidence
         if ev["separated"] and (ev["chars"] < self.min_separated or not ev["bounded"]):
+            return False
+        if ev.get("clause") and ev["chars"] < self.min_clause_han:
             return False
         return not ev["reduplication"] and ev["distinct"] > 1
 

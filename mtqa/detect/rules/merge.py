@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from mtqa.detect.base import Candidate, DocContext, Rule, register
-from mtqa.detect.lexicon import Lexicon
+from mtqa.detect.lexicon import Lexicon, is_proper_noun
 from mtqa.segment import HAN_RE as _HAN_RE
 
 # A lowercase or capitalised run, optionally followed by one more capitalised hump:
@@ -115,7 +115,7 @@ class MergedWords(Rule):
             lefts = [
                 i
                 for i in range(4, len(tok) - 1)
-                if lex.zipf(tok[:i]) >= self.title_left_zipf or vocab.get(tok[:i], 0) >= 1
+                if lex.zipf(tok[:i]) >= self.title_left_zipf or vocab.get(tok[:i], 0) >= 1 or is_proper_noun(tok[:i])
             ]
             cuts = [i for i in lefts if lex.zipf(tok[i:]) >= self.title_right_zipf]
             if not cuts:  # "Samarkandregion", "Chineseengineers": a longer common word
@@ -153,6 +153,7 @@ class MergedWords(Rule):
             "doc_count": float(vocab.get(tok, 0)),
             "left_doc": float(vocab.get(split.left, 0)),
             "right_doc": float(vocab.get(split.right, 0)),
+            "left_name": float(is_proper_noun(split.left)),  # a country or language ("Norwegian")
         }
         return ev, split.left, split.right
 
@@ -179,7 +180,7 @@ class MergedWords(Rule):
             return (
                 no_word
                 and ev["left_letters"] >= 4
-                and (ev["left_zipf"] >= self.title_left_zipf or ev["left_doc"] >= 1)
+                and (ev["left_zipf"] >= self.title_left_zipf or ev["left_doc"] >= 1 or ev["left_name"])
                 and right
             )
         # "KyrgyzPresident": both parts words (or names the document writes on their own), the

@@ -29,7 +29,10 @@ _SUSPECT_RE = re.compile(
     "[\u0080-\u00b6\u00b8-\u04ff\u2020\u2021\u2030\u2039\u203a\u20ac\u2122"
     "\u2202\u2206\u220f\u2211\u221a\u221e\u222b\u2248\u2260\u2264\u2265\u25ca\u2500-\u259f]"
 )
-_LOST_QUOTE_RE = re.compile("â€\ufffd")
+# ... or with the byte dropped (a decoder told to ignore errors): "â€" before anything cp1252
+# makes of a continuation byte 0x80-0xBF
+_CONTINUATIONS = re.escape(bytes(range(0x80, 0xC0)).decode("cp1252", errors="ignore"))
+_LOST_QUOTE_RE = re.compile(f"â€(?:\ufffd|(?![{_CONTINUATIONS}\x80-\x9f]))")  # latin-1 keeps C1 controls
 # Long lines are judged in pieces around the suspect characters, cut at sentence ends.
 _PIECE = 300
 _PIECE_END_RE = re.compile(r"[.!?。！？]\s")

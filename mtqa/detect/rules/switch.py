@@ -119,8 +119,8 @@ class GluedWord(_JunctionRule):
 
     Borrowed usage stays unflagged: the evidence ``gap`` is the word's English zipf minus its
     zipf in Chinese text (wordfreq's Chinese list holds the Latin words Chinese text uses:
-    ``app`` 0.1, ``CEO`` 0.5, ``iPhone`` 0.0, ``smart`` 1.4; ``artificial`` 2.2, ``Kyrgyz``
-    2.8); tokens the document itself glues to Han more than once are its own names and brands
+    ``app`` 0.1, ``wifi`` 0.4, ``iPhone`` 0.0, ``mini`` 0.9; ``hub`` 1.0, ``smart`` 1.4,
+    ``artificial`` 2.2, ``Kyrgyz`` 2.8); tokens the document itself glues to Han more than once are its own names and brands
     (``doc_uses``); capitalised name phrases ("New York") and acronyms are names; hyphenated
     compounds ("e-commerce", "state-of-the-art") are left alone, as the annotation protocol
     asks; a word opening a bracket is a term being explained.
@@ -132,7 +132,7 @@ class GluedWord(_JunctionRule):
         self,
         window: int = 1,
         min_zipf: float = 2.5,
-        min_gap: float = 1.5,
+        min_gap: float = 1.0,
         capital_min_gap: float = 2.5,
         max_doc_uses: int = 1,
         max_words: int = 1,

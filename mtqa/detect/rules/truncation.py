@@ -5,14 +5,14 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
-from functools import cache
 
 import numpy as np
 
 from mtqa.detect.base import DIGIT_BIT, NUMERAL_BIT, Candidate, DocContext, Rule, register
 from mtqa.detect.junctions import junction_evidence
+from mtqa.detect.lexicon import proper_nouns
 from mtqa.detect.rules.switch import is_fragment, legit_shape
-from mtqa.segment import CJK_PUNCT, HAN, HAN_DIGIT_VALUES, HAN_NUMERALS
+from mtqa.segment import CJK_PUNCT, HAN, HAN_DIGIT_VALUES, HAN_NUMERALS, HAN_RE
 
 
 @register
@@ -82,21 +82,8 @@ def _position(text: str, a: int, b: int) -> str | None:
     return "mid"
 
 
-@cache
-def _proper_nouns() -> tuple[str, ...]:
-    """English names of months, days, countries and languages (CLDR via Babel), sorted: the
-    capitalised words a cut capitalised fragment can be the start of ("Septem", "Uzbekist")."""
-    from babel import Locale
-
-    en = Locale("en")
-    names: set[str] = set()
-    for table in (en.months["format"]["wide"], en.days["format"]["wide"], en.territories, en.languages):
-        names.update(n for n in table.values() if n.isalpha() and n[0].isupper())
-    return tuple(sorted(names))
-
-
 def _begins_proper_noun(tok: str) -> bool:
-    names = _proper_nouns()
+    names = proper_nouns()
     i = bisect.bisect_left(names, tok)
     return i < len(names) and names[i].startswith(tok) and len(names[i]) >= len(tok) + 2
 
@@ -159,6 +146,10 @@ def _alone(text: str, a: int, b: int) -> bool:
     return j >= len(text) or text[j] in ".!?\n" or (j > b and text[j].isupper())
 
 
+# A capitalised word (and a linking "of", "for", "and") right before a token: inside a name.
+_NAME_BEFORE_RE = re.compile(r"[A-Z][a-z]+ (?:(?:of|for|and|the) )?$")
+
+
 @register
 class CutWord(Rule):
     """A word cut inside English text: a lowercase fragment opening a line or a sentence
@@ -191,8 +182,14 @@ class CutWord(Rule):
         mid_zipf: float = 2.5,
         max_lower_line_share: float = 0.2,
         wrapped_lines: int = 3,
+        name_zipf: float = 1.5,
+        name_gain: float = 3.5,
     ) -> None:
         self.min_letters = min_letters
+        # a capitalised token after capitalised words, this rare and much rarer than a word it
+        # begins, is a name's last word cut ("the Academy of Space Technolo (CAST)")
+        self.name_zipf = name_zipf
+        self.name_gain = name_gain
         self.word_zipf = word_zipf  # below this the token is no word: a fragment if gain allows
         self.fragment_gain = fragment_gain
         self.line_start_word_gain = line_start_word_gain  # a real word opening a line ("ration")
@@ -245,6 +242,7 @@ class CutWord(Rule):
                 "position": POSITIONS[where],
                 "capital": float(tok[0].isupper()),
                 "proper_completion": float(tok[0].isupper() and _begins_proper_noun(tok)),
+                "in_name": float(tok[0].isupper() and _NAME_BEFORE_RE.search(text, max(0, a - 40), a) is not None),
                 "alone": float(_alone(text, a, b)),
                 "letters": float(len(tok)),
                 "zipf": lex.zipf(tok),
@@ -269,6 +267,8 @@ class CutWord(Rule):
         if where == POSITIONS["line"] and wrapped:
             return False
         if ev["capital"]:  # "Septem", "Uzbekist": no word, the start of a month, day, country or language
+            if ev["in_name"] and ev["zipf"] < self.name_zipf and ev["gain"] >= self.name_gain:
+                return True  # "Academy of Space Technolo": the last word of a name, cut
             return ev["zipf"] < self.word_zipf and bool(ev["proper_completion"])
         if ev["alone"] and not wrapped:
             return True  # a lowercase "sentence" of one word: what a cut left behind
@@ -285,7 +285,9 @@ class CutWord(Rule):
 
 
 _DIGITS = "〇零一二三四五六七八九"
-_LARGE_UNITS = frozenset("万亿")
+# Units after a number: with one of these after it, one Arabic digit finished in a numeral is
+# damage too ("1五万辆" for 15万, "10月2七日" for 27日, "3268.4五点" for 3268.45点).
+_UNITS = frozenset("万亿日月年号时点分秒%％元")
 
 
 def _digit_run_start(text: str, i: int) -> int:
@@ -308,7 +310,8 @@ _DIGIT_RUN_RE = re.compile("[0-9]+")
 @register
 class TruncatedNumber(Rule):
     """Arabic digits finished in Chinese numerals, or the reverse ("202四" for 2024); one digit
-    is enough before 万 or 亿 ("1五万辆" for 15万)."""
+    is enough before a unit ("1五万辆" for 15万, "10月2七日" for 27日) or after a decimal point
+    ("3268.4五点", "418.三亿元")."""
 
     name = "truncated-number"
     kind = "truncation"
@@ -326,6 +329,9 @@ class TruncatedNumber(Rule):
                 a = _digit_run_start(text, m.start())
                 b = m.end()
                 digits = m.start() - a + 1
+                if a >= 2 and text[a - 1] == "." and text[a - 2].isdigit():  # "3268.4五": the whole decimal
+                    a = _digit_run_start(text, a - 2)
+                    digits = float(self.min_digits)
                 clean_edges = (a == 0 or text[a - 1] not in ".,") and (b >= len(text) or text[b] not in HAN_NUMERALS)
             else:  # a numeral then digits: "二024"
                 a = m.start()
@@ -334,7 +340,7 @@ class TruncatedNumber(Rule):
                 digits = b - a - 1
                 clean_edges = a == 0 or text[a - 1] not in HAN_NUMERALS
             fix = _in_digits(text[a:b])
-            unit = float(text[b : b + 1] in _LARGE_UNITS)  # "1五万辆": a count of ten thousands
+            unit = float(text[b : b + 1] in _UNITS)  # "1五万辆": a count of ten thousands
             ev = {"digits": float(digits), "clean_edges": float(clean_edges), "unit": unit, "confidence": 0.8}
             yield Candidate(a, b, ev, "number cut and finished in Chinese numerals", fix)
         decimal = np.nonzero(digit[:-2] & (ctx.codes[1:-1] == ord(".")) & numeral[2:])[0].tolist()
@@ -350,9 +356,10 @@ class TruncatedNumber(Rule):
         return bool(ev["clean_edges"]) and (ev["digits"] >= self.min_digits or bool(ev["unit"]))
 
 
-# A lowercase Latin run standing between Han text or Chinese punctuation, spaced on at least
-# one side (glued runs are the junction rules'): "飞手们收拾好设备 ment，又开始".
-_STRAY_RE = re.compile(f"(?<=[{HAN}{CJK_PUNCT}])( ?)([a-z]+)( ?)(?=[{HAN}{CJK_PUNCT}])")
+# A lowercase Latin run standing between Han text or Chinese punctuation (or ending a line
+# after them), spaced on at least one side (glued runs are the junction rules'): "飞手们收拾好设备
+# ment，又开始", "…海滨步道。 kway.".
+_STRAY_RE = re.compile(f"(?<=[{HAN}{CJK_PUNCT}])( ?)([a-z]+)( ?)(?=[{HAN}{CJK_PUNCT}]|[.,;:!?]?[ \t]*$)", re.M)
 
 
 @register
@@ -367,10 +374,13 @@ class StrayFragment(Rule):
     name = "stray-fragment"
     kind = "truncation"
 
-    def __init__(self, min_letters: int = 3, max_zipf: float = 4.0, min_gain: float = 2.0) -> None:
+    def __init__(
+        self, min_letters: int = 3, max_zipf: float = 4.0, min_gain: float = 2.0, line_end_gain: float = 1.0
+    ) -> None:
         self.min_letters = min_letters
         self.max_zipf = max_zipf  # more frequent runs are words ("online", "smart")
         self.min_gain = min_gain
+        self.line_end_gain = line_end_gain  # alone after a Chinese sentence, ending its line ("。 kway.")
 
     def score(self, ctx: DocContext) -> Iterator[Candidate]:
         if ctx.dominance.language != "zh":
@@ -381,12 +391,16 @@ class StrayFragment(Rule):
             if not (m.group(1) or m.group(3)) or len(tok) < self.min_letters:
                 continue
             gain = max(lex.fragment_gain(tok, True), lex.fragment_gain(tok, False))
-            ev = {"letters": float(len(tok)), "zipf": lex.zipf(tok), "gain": gain}
+            line_end = (
+                not HAN_RE.match(ctx.text[m.end() : m.end() + 1]) and ctx.text[m.end() : m.end() + 1] not in CJK_PUNCT
+            )
+            ev = {"letters": float(len(tok)), "zipf": lex.zipf(tok), "gain": gain, "line_end": float(line_end)}
             yield Candidate(m.start(2), m.end(2), ev, "piece of a cut English word standing in Chinese")
 
     def accept(self, cand: Candidate) -> bool:
         ev = cand.evidence
-        return ev["letters"] >= self.min_letters and ev["zipf"] < self.max_zipf and ev["gain"] >= self.min_gain
+        gain = self.line_end_gain if ev["line_end"] else self.min_gain
+        return ev["letters"] >= self.min_letters and ev["zipf"] < self.max_zipf and ev["gain"] >= gain
 
     def confidence(self, cand: Candidate) -> float:
         return min(0.85, 0.5 + 0.1 * cand.evidence["gain"])
@@ -399,6 +413,8 @@ _THREE_DIGITS_RE = re.compile(r"[12][089][0-9](?![0-9])")  # a cheap pre-filter
 _CUT_YEAR_EN_RE = re.compile(
     rf"\b(?:in|since|until|before|after|{_MONTH_NAMES})(?: \d{{1,2}},)? (1[89]\d|20\d)(?=[.,;:!?)]|\s*$)", re.M
 )
+# after a month, a three-digit number before a capitalised word is a year too ("In June 202 Chang'e-6")
+_CUT_YEAR_MONTH_RE = re.compile(rf"\b(?:{_MONTH_NAMES}) (1[89]\d|20\d)(?= [A-Z])")
 _CUT_YEAR_ZH_RE = re.compile(r"(?<![0-9０-９公元（(前])(1[89]\d|20\d)(?=年)")
 
 
@@ -416,12 +432,12 @@ class CutYear(Rule):
 
     def score(self, ctx: DocContext) -> Iterator[Candidate]:
         text = ctx.text
-        pattern = _CUT_YEAR_ZH_RE if ctx.dominance.language == "zh" else _CUT_YEAR_EN_RE
+        patterns = (_CUT_YEAR_ZH_RE,) if ctx.dominance.language == "zh" else (_CUT_YEAR_EN_RE, _CUT_YEAR_MONTH_RE)
         for d in _THREE_DIGITS_RE.finditer(text):
             a = max(0, d.start() - 40)  # the context the patterns look at, before and after
-            for m in pattern.finditer(text, a, min(len(text), d.end() + 40)):
-                if m.start(1) == d.start():
-                    yield Candidate(m.start(1), m.end(1), {"digits": 3.0}, "year cut to three digits")
+            hits = (m for p in patterns for m in p.finditer(text, a, min(len(text), d.end() + 40)))
+            if any(m.start(1) == d.start() for m in hits):
+                yield Candidate(d.start(), d.end(), {"digits": 3.0}, "year cut to three digits")
 
     def accept(self, cand: Candidate) -> bool:
         return True

@@ -26,6 +26,18 @@ _OPENERS = {
     "'": "'",
     "【": "】",
 }
+# Head nouns of institutions' names. Chinese text writes such names in Chinese (孔子学院,
+# 世界银行); one left in English ("Confucius Institutes") is untranslated, while a person's or
+# place's name ("Liu Jiangping", "New York") and a brand ("TikTok Shop") may stay in Latin.
+INSTITUTION_HEADS = frozenset(
+    (
+        "institute", "organization", "organisation", "association", "committee", "commission",
+        "university", "college", "academy", "forum", "bank", "fund", "council", "agency", "ministry",
+        "bureau", "administration", "federation", "alliance", "union", "foundation", "initiative",
+        "programme", "program", "summit", "conference", "school", "hospital", "museum", "centre",
+        "center",
+    )
+)  # fmt: skip
 
 
 def _quoted(text: str, a: int, b: int) -> bool:
@@ -71,6 +83,21 @@ def _glossed(text: str, a: int, b: int) -> bool:
 _HAN_END_RE = re.compile(f"[{HAN}{CJK_PUNCT}]")
 
 
+def _institution(words: list[str]) -> bool:
+    """Capitalised words ending in an institution's head noun, none of them a code or a brand
+    (an acronym, camel case): "Confucius Institutes", not "TikTok Shop" or "WHO Academy"."""
+    if not all(w[0].isupper() and w[1:].islower() for w in words if "-" not in w):
+        return False
+    head = words[-1].lower()
+    singular = head[:-3] + "y" if head.endswith("ies") else head.removesuffix("s")
+    return head in INSTITUTION_HEADS or singular in INSTITUTION_HEADS
+
+
+def _last_stop(text: str, a: int, b: int) -> str:
+    """The last character of ``text[a:b]`` before closing quotes and spaces."""
+    return text[a:b].rstrip().rstrip("”’\"'」』").rstrip()[-1:]
+
+
 def _trim_han(text: str, a: int, b: int) -> int:
     """End of ``text[a:b]`` cut back to its last Han character or CJK punctuation, keeping a
     closing quote or bracket that opens before ``a`` ("（“世纪工程”）" stays a bracketed gloss)."""
@@ -94,9 +121,11 @@ class UntranslatedSentence(Rule):
 
     Evidence for English in Chinese: ``words``, the share of them that are English words or
     capitalised (``known_share``), how many are lowercase English words that Chinese text does
-    not borrow (``english_words``: "the", "intelligence"; not "app", "vs"), and whether the
-    stretch is quoted or in brackets (``quoted``: titles, glosses). A phrase of capitalised
-    words only is a name ("New York", "Liu Jiangping") unless it is long.
+    not borrow (``english_words``: "the", "intelligence"; not "app", "vs"), whether the
+    stretch is quoted or in brackets (``quoted``: titles, glosses), and whether a capitalised
+    phrase ends in an institution's head noun (``institution``: "Confucius Institutes"). A
+    phrase of capitalised words only is otherwise a name ("New York", "Liu Jiangping") unless
+    it is long.
     """
 
     name = "untranslated-sentence"
@@ -110,6 +139,8 @@ class UntranslatedSentence(Rule):
         word_zipf: float = 2.5,
         min_gap: float = 1.0,
         min_name_words: int = 5,
+        quotation_words: int = 6,
+        quotation_han: int = 10,
     ) -> None:
         self.min_words = min_words  # Latin words, for English inside a Chinese document
         self.min_han = min_han  # Han characters, for Chinese inside an English document
@@ -117,6 +148,10 @@ class UntranslatedSentence(Rule):
         self.word_zipf = word_zipf
         self.min_gap = min_gap  # English zipf minus Chinese-text zipf of an "English word"
         self.min_name_words = min_name_words  # capitalised-only phrases this long are sentences
+        # a quoted sentence this long, with its final stop inside the quotes, is a quotation
+        # left untranslated, not a title or a gloss
+        self.quotation_words = quotation_words
+        self.quotation_han = quotation_han
 
     def score(self, ctx: DocContext) -> Iterator[Candidate]:
         lang = ctx.dominance.language
@@ -149,7 +184,11 @@ class UntranslatedSentence(Rule):
                     "known_share": known / len(words),
                     "english_words": float(english),
                     "quoted": float(titled or _quoted(text, a, b)),
+                    "institution": float(_institution(words)),
+                    "full_stop": float(_last_stop(text, a, b) in ".!?"),
                 }
+                if ev["quoted"]:  # a quotation's closing mark is not part of it
+                    b = len(text[a:b].rstrip("”’\"'")) + a
                 yield Candidate(a, b, ev, f"English in a Chinese document ({len(words)} words)")
 
     def _han_in_latin(self, ctx: DocContext) -> Iterator[Candidate]:
@@ -161,19 +200,29 @@ class UntranslatedSentence(Rule):
                 a0 = a  # a number opening the bracket belongs to the gloss: "3nm (3纳米)"
                 while a0 > 0 and text[a0 - 1] in "0123456789.,% ":
                     a0 -= 1
-                quoted = _quoted(text, a, b) or _quoted(text, a0, b) or _glossed(text, a, b) or _bracketed(text, a, b)
-                ev = {"han": float(n), "quoted": float(quoted)}
+                glossed = _glossed(text, a, b) or _bracketed(text, a, b)
+                quoted = glossed or _quoted(text, a, b) or _quoted(text, a0, b)
+                ev = {"han": float(n), "quoted": float(quoted), "glossed": float(glossed)}
+                ev["full_stop"] = float(_last_stop(text, a, b) in "。！？")
                 yield Candidate(a, b, ev, f"Chinese in an English document ({n} characters)")
+
+    def quotation(self, ev: dict[str, float]) -> bool:
+        """A whole sentence in quotes, its stop inside them: someone's words left untranslated."""
+        if not ev["full_stop"]:
+            return False
+        if "han" in ev:
+            return not ev["glossed"] and ev["han"] >= self.quotation_han
+        return ev["words"] >= self.quotation_words and ev["english_words"] >= 2
 
     def accept(self, cand: Candidate) -> bool:
         ev = cand.evidence
-        if ev["quoted"]:
+        if ev["quoted"] and not self.quotation(ev):
             return False
         if "han" in ev:
             return ev["han"] >= self.min_han
         if ev["words"] < self.min_words or ev["known_share"] < self.min_word_share:
             return False
-        return ev["english_words"] >= 1 or ev["words"] >= self.min_name_words
+        return ev["english_words"] >= 1 or ev["words"] >= self.min_name_words or ev["institution"] > 0
 
     def confidence(self, cand: Candidate) -> float:
         ev = cand.evidence
