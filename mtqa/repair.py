@@ -224,6 +224,9 @@ def foreign_pieces(
             a, b = m.start(), m.end()
             while b > a and text[b - 1] in " \t":
                 b -= 1
+            if _quotation(text[a:b]):  # the quotation's closing mark stays where it is
+                while b > a and text[b - 1] in "”’\"'":
+                    b -= 1
             head = _WORD_RE.match(text, a)
             if len(words) >= 3 and head and words[0] in cut and _misleading_tail(words[0]):
                 # a sentence that starts with the tail of a cut word that reads as another word
@@ -275,6 +278,15 @@ def _brand_phrase(stretch: str, words: list[str], known: frozenset[str]) -> bool
     )
 
 
+def _quotation(stretch: str, min_words: int = 6, min_han: int = 10) -> bool:
+    """A whole sentence, its stop before any closing mark (``“The timing … growth.”``): a
+    quotation, not a title or a gloss (the detector's ``untranslated-sentence`` reads it so)."""
+    inner = stretch.rstrip().rstrip("”’\"'）)」").rstrip()
+    if inner[-1:] not in ".!?。！？":
+        return False
+    return len(_WORD_RE.findall(inner)) >= min_words or len(HAN_RE.findall(inner)) >= min_han
+
+
 def _is_gloss(text: str, a: int, b: int) -> bool:
     """A stretch in brackets or quotes of its own (``Xi Jinping (习近平)``, ``比什凯克（Bishkek）``,
     a quoted title): a gloss or a name, not damage."""
@@ -285,6 +297,8 @@ def _is_gloss(text: str, a: int, b: int) -> bool:
         j += 1
     before, after = text[i - 1 : i], text[j : j + 1]
     pairs = {"(": ")", "（": "）", "“": "”", '"': '"', "《": "》", "「": "」", "‘": "’"}
+    if _quotation(text[a:b]):
+        return False  # a whole quoted sentence is someone's words, left untranslated
     if before and b > a and pairs.get(before) == text[b - 1]:
         return True  # the stretch took the closing mark: “Silk Road Agri-Skills”
     return bool(before) and pairs.get(before) == after

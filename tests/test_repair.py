@@ -405,6 +405,17 @@ def test_glosses_and_quoted_titles_are_neither_foreign_nor_to_be_lost():
     assert lost_tokens(english, "engineers cited ultra-high-voltage (UHV) transmission,", frozenset()) == ["特高压"]
 
 
+def test_a_quoted_sentence_is_translated_and_keeps_its_quotes():
+    quoted = "分析师表示：“The timing of the cut was slightly earlier than the market expected.”他认为，“Silk Road”项目很好。"
+    assert [p.text for p in foreign_pieces(quoted, "zh")] == [
+        "The timing of the cut was slightly earlier than the market expected."
+    ]
+    said = "Zhou said. “现在我们有大约十周时间，在作出决定之前把着陆区的测绘精度提高到半米。” The station is Tiangong (天宫)."
+    assert [p.text for p in foreign_pieces(said, "en")] == [
+        "现在我们有大约十周时间，在作出决定之前把着陆区的测绘精度提高到半米。"
+    ]
+
+
 def test_a_stretch_ending_in_a_percentage_takes_its_sign_and_stop():
     assert [p.text for p in foreign_pieces("损耗率降到了 below 5%. 他说", "zh")] == ["below 5%."]
 

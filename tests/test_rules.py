@@ -599,3 +599,17 @@ def test_a_lost_byte_after_cp1252_mojibake_and_a_stray_fragment_ending_a_line(de
     text = ZH_CONTEXT + "被选手们称为â€œ最美海滨赛道â€。城市还计划改造永久性的海滨步道。 kway.\n" + ZH_CONTEXT
     spans = {s.text: s.kind for s in detector.detect(text).spans}
     assert spans == {"â€œ": "mojibake", "â€": "mojibake", "kway": "truncation"}
+
+
+def test_names_a_chinese_text_translates_and_a_gloss_before_chinese_left_in(detector):
+    zh = (
+        ZH_CONTEXT * 3
+        + "出境游方面，日本、Thai国和新加坡最受欢迎。New Year's Day和春节假期的机票已经开始升温。Tesla国产车型销量上涨。"
+    )
+    assert {s.text for s in detector.detect(zh).spans if s.kind != "duplication"} == {"Thai国", "New Year's Day"}
+    en = (
+        EN_CONTEXT * 3
+        + "Courses at Zhejiang University (浙江大学), 部分用中文授课, are popular, says the Ministry of Educat."
+    )
+    spans = {s.text: s.kind for s in detector.detect(en).spans if s.kind != "duplication"}
+    assert spans == {"部分用中文授课": "untranslated", "Educat": "truncation"}

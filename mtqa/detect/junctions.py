@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mtqa.detect.base import CJK_PUNCT_BIT, DIGIT_BIT
+from mtqa.detect.lexicon import is_proper_noun
 from mtqa.segment import HAN_RE
 
 _TOKEN_CHARS = re.compile(r"[A-Za-z'’\-]")
@@ -24,6 +25,8 @@ _CAMEL_RE = re.compile(r"^(?:[a-z]+[A-Z]|[A-Z][a-z]+[A-Z])")
 # Bound morphemes that attach to a country or party name ("中方", "哈方", "吉尔吉斯人", "俄语"):
 # glued to a Latin word they show a name left untranslated ("Kazakh方").
 BOUND_SUFFIXES = frozenset("方籍裔族语")
+# ... and after a country or language name only ("Thai国" for 泰国, "Kazakh人"; not "Tesla国产")
+NAME_SUFFIXES = frozenset("国人")
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +189,9 @@ def junction_evidence(ctx, j: Junction) -> dict[str, float]:
         "doc_uses": float(ctx.junction_tokens[token]),
         # a phrase of capitalised or camel-case words is a name ("New York", "iPhone Pro Max")
         "name_phrase": float(len(words) >= 2 and all(w[0].isupper() or not w.islower() for w in words)),
-        "bound_suffix": float(j.right_han and text[j.end] in BOUND_SUFFIXES),
+        "bound_suffix": float(
+            j.right_han and (text[j.end] in BOUND_SUFFIXES or (text[j.end] in NAME_SUFFIXES and is_proper_noun(edge)))
+        ),
         # the token opens a bracket: a term being explained ("（matter也有“物质”的意思）")
         "bracketed": float(j.start > 0 and text[j.start - 1] in "（(「『【"),
         # a unit or a code: digits or a slash right before ("3nm", "GPT-4o", "km/h"), or a

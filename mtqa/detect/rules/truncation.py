@@ -182,7 +182,7 @@ class CutWord(Rule):
         mid_zipf: float = 2.5,
         max_lower_line_share: float = 0.2,
         wrapped_lines: int = 3,
-        name_zipf: float = 1.5,
+        name_zipf: float = 2.0,
         name_gain: float = 3.5,
     ) -> None:
         self.min_letters = min_letters

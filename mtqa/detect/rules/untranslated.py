@@ -13,7 +13,9 @@ _TOKEN_RE = re.compile(r"[A-Za-z]+(?:['’\-][A-Za-z]+)*")
 # Stretches with no Han, no CJK punctuation and no line break, starting with a letter.
 _LATIN_STRETCH_RE = re.compile(f"[A-Za-z][^\\n{HAN}{CJK_PUNCT}]*")
 # Stretches of Han text (with CJK punctuation and digits), for Chinese in English text.
-_HAN_STRETCH_RE = re.compile(f"[{HAN}][^\\nA-Za-z]*")
+# A closing bracket ends a stretch: "Zhejiang University (浙江大学), 部分用中文授课" is a gloss,
+# then Chinese left in.
+_HAN_STRETCH_RE = re.compile(f"[{HAN}][^\\nA-Za-z)）]*[)）]?")
 _OPENERS = {
     "“": "”",
     '"': '"',
@@ -26,8 +28,8 @@ _OPENERS = {
     "'": "'",
     "【": "】",
 }
-# Head nouns of institutions' names. Chinese text writes such names in Chinese (孔子学院,
-# 世界银行); one left in English ("Confucius Institutes") is untranslated, while a person's or
+# Head nouns of institutions' and holidays' names. Chinese text writes such names in Chinese
+# (孔子学院, 世界银行, 元旦); one left in English ("Confucius Institutes") is untranslated, while a person's or
 # place's name ("Liu Jiangping", "New York") and a brand ("TikTok Shop") may stay in Latin.
 INSTITUTION_HEADS = frozenset(
     (
@@ -35,7 +37,7 @@ INSTITUTION_HEADS = frozenset(
         "university", "college", "academy", "forum", "bank", "fund", "council", "agency", "ministry",
         "bureau", "administration", "federation", "alliance", "union", "foundation", "initiative",
         "programme", "program", "summit", "conference", "school", "hospital", "museum", "centre",
-        "center",
+        "center", "day", "festival",
     )
 )  # fmt: skip
 
