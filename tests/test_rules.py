@@ -613,3 +613,10 @@ def test_names_a_chinese_text_translates_and_a_gloss_before_chinese_left_in(dete
     )
     spans = {s.text: s.kind for s in detector.detect(en).spans if s.kind != "duplication"}
     assert spans == {"部分用中文授课": "untranslated", "Educat": "truncation"}
+
+
+def test_a_prose_paragraph_cut_off_in_its_last_word(detector):
+    text = "Students abroad\n" + EN_CONTEXT + "She runs the club. “That is why I learned the lang\nThe next line.\n"
+    assert [(s.text, s.kind) for s in detector.detect(text).spans] == [("lang", "truncation")]
+    # a headline or a short line without a stop is no cut paragraph
+    assert detector.detect("China and Kyrgyzstan sign trade deal\n" + EN_CONTEXT + "\nPhoto by staff\n").spans == []

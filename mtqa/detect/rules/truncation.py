@@ -146,6 +146,22 @@ def _alone(text: str, a: int, b: int) -> bool:
     return j >= len(text) or text[j] in ".!?\n" or (j > b and text[j].isupper())
 
 
+# A lowercase word ending a line with no punctuation after it.
+_PARA_END_RE = re.compile(r"(?<![A-Za-z])([a-z]+)[ \t]*$", re.M)
+_LINE_STOP_RE = re.compile(r"[.!?][”\"’')]?\s")
+
+
+def _prose_line(text: str, i: int, min_words: int = 12) -> bool:
+    """Is position ``i`` on a prose paragraph line: not the document's first line (a headline),
+    ``min_words`` words or more, with a sentence ending inside it?"""
+    a = text.rfind("\n", 0, i) + 1
+    if a == 0:
+        return False
+    b = text.find("\n", i)
+    line = text[a : len(text) if b < 0 else b]
+    return len(line.split()) >= min_words and _LINE_STOP_RE.search(line) is not None
+
+
 # A capitalised word (and a linking "of", "for", "and") right before a token: inside a name.
 _NAME_BEFORE_RE = re.compile(r"[A-Z][a-z]+ (?:(?:of|for|and|the) )?$")
 
@@ -184,12 +200,15 @@ class CutWord(Rule):
         wrapped_lines: int = 3,
         name_zipf: float = 2.0,
         name_gain: float = 3.5,
+        para_end_gain: float = 1.0,
     ) -> None:
         self.min_letters = min_letters
         # a capitalised token after capitalised words, this rare and much rarer than a word it
         # begins, is a name's last word cut ("the Academy of Space Technolo (CAST)")
         self.name_zipf = name_zipf
         self.name_gain = name_gain
+        # the last word of a prose paragraph with no final punctuation, rarer than a word it begins
+        self.para_end_gain = para_end_gain
         self.word_zipf = word_zipf  # below this the token is no word: a fragment if gain allows
         self.fragment_gain = fragment_gain
         self.line_start_word_gain = line_start_word_gain  # a real word opening a line ("ration")
@@ -213,13 +232,15 @@ class CutWord(Rule):
             for m in _OPENS_SENTENCE_RE.finditer(text)
             if m.start() > 0 and _OPENER_BEFORE.match(text[m.start() - 1])
         }
+        # the last word of a prose paragraph that stops with no punctuation ("…I learned the lang")
+        para_ends = {m.end(1): m.group(1) for m in _PARA_END_RE.finditer(text) if _prose_line(text, m.start(1))}
         wanted = frozenset(
             t
             for t in ctx.vocabulary
             if len(t) >= 2
             and _LOWER_RE.fullmatch(t)
             and (t in line_starts or t in alone or lex.zipf(t) < self.end_word_zipf)
-        )
+        ) | frozenset(para_ends.values())
         # capitalised runs that are no word but begin a common one ("in Septem, after")
         wanted |= frozenset(
             t for t in ctx.vocabulary if len(t) >= 4 and _TITLE_RE.fullmatch(t) and lex.zipf(t) < self.word_zipf
@@ -242,6 +263,7 @@ class CutWord(Rule):
                 "position": POSITIONS[where],
                 "capital": float(tok[0].isupper()),
                 "proper_completion": float(tok[0].isupper() and _begins_proper_noun(tok)),
+                "para_end": float(b in para_ends),
                 "in_name": float(tok[0].isupper() and _NAME_BEFORE_RE.search(text, max(0, a - 40), a) is not None),
                 "alone": float(_alone(text, a, b)),
                 "letters": float(len(tok)),
@@ -266,6 +288,8 @@ class CutWord(Rule):
         wrapped = ev["lower_line_share"] > self.max_lower_line_share and ev["lower_lines"] >= self.wrapped_lines
         if where == POSITIONS["line"] and wrapped:
             return False
+        if ev["para_end"] and ev["gain"] >= self.para_end_gain:
+            return True  # a paragraph cut off mid-word: "…why I learned the lang"
         if ev["capital"]:  # "Septem", "Uzbekist": no word, the start of a month, day, country or language
             if ev["in_name"] and ev["zipf"] < self.name_zipf and ev["gain"] >= self.name_gain:
                 return True  # "Academy of Space Technolo": the last word of a name, cut
