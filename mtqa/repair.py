@@ -28,6 +28,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from mtqa.passages import Passage
+from mtqa.pinyin import is_pinyin
 from mtqa.record import Candidate
 from mtqa.segment import CJK_PUNCT, HAN, HAN_DIGIT_VALUES, HAN_RE, count_scripts
 from mtqa.translate.checks import fix_magnitudes, weighted_length, wrong_magnitudes
@@ -900,30 +901,6 @@ def _fit(
     return f"{left}{new}{right}"
 
 
-@cache
-def _pinyin_syllables() -> frozenset[str]:
-    """Every toneless pinyin syllable (from pypinyin's character table)."""
-    import unicodedata
-
-    from pypinyin.pinyin_dict import pinyin_dict
-
-    out = set()
-    for readings in pinyin_dict.values():
-        for r in readings.split(","):
-            plain = "".join(c for c in unicodedata.normalize("NFD", r) if not unicodedata.combining(c))
-            out.add(plain.replace("ü", "v"))
-    return frozenset(out)
-
-
-def _is_pinyin(word: str) -> bool:
-    """Can ``word`` be read as a run of pinyin syllables ("Guang", "Xinjiang")?"""
-    syl, w = _pinyin_syllables(), word.lower()
-    ok = [True] + [False] * len(w)
-    for i in range(1, len(w) + 1):
-        ok[i] = any(ok[k] and w[k:i] in syl for k in range(max(0, i - 6), i))
-    return ok[-1]
-
-
 _NAME_END_RE = re.compile(r"(?<![A-Za-z])[A-Z][a-z]+$")
 
 
@@ -939,7 +916,7 @@ def _pinyin_name(left: str, han: str, max_han: int = 3) -> str | None:
     if not m:
         return None
     frag = m.group()
-    if not _is_pinyin(frag) or zipf_frequency(frag, "en") >= 4.0:  # "Hang", "Long" are words
+    if not is_pinyin(frag) or zipf_frequency(frag, "en") >= 4.0:  # "Hang", "Long" are words
         return None
     from pypinyin import lazy_pinyin
 

@@ -620,3 +620,36 @@ def test_a_prose_paragraph_cut_off_in_its_last_word(detector):
     assert [(s.text, s.kind) for s in detector.detect(text).spans] == [("lang", "truncation")]
     # a headline or a short line without a stop is no cut paragraph
     assert detector.detect("China and Kyrgyzstan sign trade deal\n" + EN_CONTEXT + "\nPhoto by staff\n").spans == []
+
+
+def test_merges_with_a_pinyin_name_or_a_country_acronym(detector):
+    text = EN_CONTEXT + (
+        "Parts of Heilongjiang and Jilinprovinces grow soybeans, the USDepartment of Agriculture said. "
+        "The Wentian module docked; Sinograin and USAir bought more."
+    )
+    assert {s.text: s.kind for s in detector.detect(text).spans} == {"Jilinprovinces": "merge", "USDepartment": "merge"}
+
+
+def test_chinese_repeats_in_a_list_and_a_clause_abandoned_and_restarted(detector):
+    text = (
+        ZH_CONTEXT
+        + "机器会写文章、会画图、会画图、会编程。人工智能是帮手还是对手，取决于企业如何用取决于企业如何使用它。"
+    )
+    spans = [(s.text, s.fix) for s in detector.detect(text).spans if s.kind == "duplication"]
+    assert spans == [("会画图、会画图", "会画图"), ("取决于企业如何用", "")]
+    # the same clause said twice is one repeat, not a restart seen off by one
+    twice = ZH_CONTEXT + "如今一名飞手如今一名飞手操作两架无人机。"
+    assert [s.rule for s in detector.detect(twice).spans] == ["repeated-fragment"]
+
+
+def test_english_in_chinese_around_product_names_and_quoted_terms(detector):
+    zh = ZH_CONTEXT * 3 + (
+        "其中深度搜索公司的DeepSeek-V3 drew global attention for its low training cost.\n"
+        "一些高校已经开设“AI+”minor专业。名单中就包括 such “生成式人工智能系统应用员”等工种。"
+    )
+    spans = {s.text: s.kind for s in detector.detect(zh).spans if s.kind != "duplication"}
+    assert spans == {
+        "drew global attention for its low training cost.": "untranslated",
+        "minor专": "switch",
+        "括 such": "switch",
+    }

@@ -52,6 +52,8 @@ class RepeatedFragment(Rule):
                 "chars": float(len(frag)),
                 "distinct": float(len(set(frag))),
                 "separated": float(bool(m.group(2))),
+                # an item said twice in a list ("会写文章、会画图、会画图、"): no speech repeats that way
+                "enumeration": float(m.group(2) == "、"),
                 # the second copy ends where a phrase ends (not "中国,中国人")
                 "bounded": float(HAN_RE.match(ctx.text[m.end() : m.end() + 1]) is None),
                 # listed verb reduplications ("研究研究"), and 一 + measure word ("一个一个", "一批一批")
@@ -82,7 +84,7 @@ class RepeatedFragment(Rule):
 
     def accept(self, cand: Candidate) -> bool:
         ev = cand.evidence
-        if ev["separated"] and (ev["chars"] < self.min_separated or not ev["bounded"]):
+        if ev["separated"] and not ev.get("enumeration") and (ev["chars"] < self.min_separated or not ev["bounded"]):
             return False
         if ev.get("clause") and ev["chars"] < self.min_clause_han:
             return False
@@ -90,6 +92,9 @@ class RepeatedFragment(Rule):
 
     def confidence(self, cand: Candidate) -> float:
         return min(0.95, 0.6 + 0.1 * cand.evidence["chars"])
+
+
+_ABANDONED_RE = re.compile(f"([{HAN}]{{5,12}})([{HAN}]{{1,2}})\\1(?!\\2)")
 
 
 @register
@@ -107,6 +112,14 @@ class RestartedClause(Rule):
         # "(?!\\2)": X Y X Y is a plain repeat (repeated-fragment's), not a restart.
         pattern = re.compile(f"([{HAN}]{{2,6}})([{HAN}]{{2,4}})\\1(?!\\2)[^。！？；!?;\\n]{{0,{self.max_gap}}}?\\2")
         for m in (m for a, b in ctx.han_repeat_lines for m in pattern.finditer(ctx.text, a, b)):
+            ev = {"chars": float(m.end(2) - m.start(1)), "confidence": 0.7}
+            yield Candidate(m.start(1), m.end(2), ev, f"'{m.group(1)}' restarts the clause", fix="")
+        # X T X with a short tail T: a first attempt abandoned one or two characters in
+        # ("取决于企业如何用取决于企业如何使用它"); "这个旅馆的房间不像那个旅馆的房间" has more between
+        for m in (m for a, b in ctx.han_repeat_lines for m in _ABANDONED_RE.finditer(ctx.text, a, b)):
+            t = m.group(2)
+            if ctx.text[m.start(1) - len(t) : m.start(1)] == t:
+                continue  # T X T X: a plain repeat seen off by one (repeated-fragment's)
             ev = {"chars": float(m.end(2) - m.start(1)), "confidence": 0.7}
             yield Candidate(m.start(1), m.end(2), ev, f"'{m.group(1)}' restarts the clause", fix="")
 

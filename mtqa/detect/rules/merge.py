@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from mtqa.detect.base import Candidate, DocContext, Rule, register
 from mtqa.detect.lexicon import Lexicon, is_proper_noun
+from mtqa.pinyin import pinyin_split
 from mtqa.segment import HAN_RE as _HAN_RE
 
 # A lowercase or capitalised run, optionally followed by one more capitalised hump:
@@ -21,6 +22,15 @@ _PRONOUN_AUX_RE = re.compile(
 )
 # "forAIDS", "theUN": a function word glued to an acronym.
 _FUNCTION_ACRONYM_RE = re.compile(r"(for|of|in|on|and|the|to|with|by|at|from|as)([A-Z]{2,}s?)")
+# "USDepartment": a country's or union's acronym glued to a common capitalised word (checked
+# against the word list: "USAir" keeps a three-letter word)
+_ACRONYM_WORD_RE = re.compile(r"(US|UK|EU|UN|UAE|PRC)([A-Z][a-z]{4,})")
+
+
+def _name(word: str) -> bool:
+    """A country's or language's English name ("Norwegian"), or a Chinese name in pinyin of two
+    syllables or more ("Jilin", "Xinjiang")."""
+    return is_proper_noun(word) or (word[:1].isupper() and pinyin_split(word) >= 2)
 
 
 @register
@@ -92,11 +102,18 @@ class MergedWords(Rule):
 
     def _closed_class(self, ctx: DocContext) -> Iterator[Candidate]:
         """Merges the word list cannot judge, made of closed-class words: a pronoun glued to its
-        auxiliary ("Hewas"), a function word glued to an acronym ("forAIDS"). A full stop with
+        auxiliary ("Hewas"), a function word glued to an acronym ("forAIDS"), a country's acronym
+        glued to a common word ("USDepartment"). A full stop with
         no space after it ("nectar.It") is left alone: clean MT and transcripts are full of it."""
         tokens = ctx.tokens
+        lex = ctx.lexicon
         glued = {
             t: m for t in ctx.vocabulary if (m := _PRONOUN_AUX_RE.fullmatch(t) or _FUNCTION_ACRONYM_RE.fullmatch(t))
+        }
+        glued |= {
+            t: m
+            for t in ctx.vocabulary
+            if (m := _ACRONYM_WORD_RE.fullmatch(t)) and lex.zipf(m.group(2)) >= 4.0 and lex.zipf(t) == 0.0
         }
         for k in tokens.where(frozenset(glued)):
             a, b = int(tokens.starts[k]), int(tokens.ends[k])
@@ -115,10 +132,12 @@ class MergedWords(Rule):
             lefts = [
                 i
                 for i in range(4, len(tok) - 1)
-                if lex.zipf(tok[:i]) >= self.title_left_zipf or vocab.get(tok[:i], 0) >= 1 or is_proper_noun(tok[:i])
+                if lex.zipf(tok[:i]) >= self.title_left_zipf or vocab.get(tok[:i], 0) >= 1
             ]
             cuts = [i for i in lefts if lex.zipf(tok[i:]) >= self.title_right_zipf]
-            if not cuts:  # "Samarkandregion", "Chineseengineers": a longer common word
+            if not cuts:  # "Samarkandregion", "Chineseengineers", "Jilinprovinces": a longer common word
+                if not pinyin_split(tok):  # a whole pinyin name ("Wentian") is one name
+                    lefts += [i for i in range(4, len(tok) - 1) if _name(tok[:i])]
                 cuts = [
                     i
                     for i in lefts
@@ -153,7 +172,7 @@ class MergedWords(Rule):
             "doc_count": float(vocab.get(tok, 0)),
             "left_doc": float(vocab.get(split.left, 0)),
             "right_doc": float(vocab.get(split.right, 0)),
-            "left_name": float(is_proper_noun(split.left)),  # a country or language ("Norwegian")
+            "left_name": float(_name(split.left)),  # a country, a language, a pinyin name ("Norwegian", "Jilin")
         }
         return ev, split.left, split.right
 

@@ -172,7 +172,11 @@ class GluedWord(_JunctionRule):
                 "spaced": 1.0,
                 "bound_suffix": 0.0,
             }
-            end = m.end() - 1 if text[m.end() - 1].isdigit() else m.end()  # "的 of 50%": not the number
+            end = (
+                m.end() if HAN_RE.match(text[m.end() - 1]) else m.end() - 1
+            )  # "的 of 50%": not the number (or the quote)
+            while text[end - 1] == " ":
+                end -= 1
             yield Candidate(m.start(), end, ev)
 
     def accept(self, cand: Candidate) -> bool:
@@ -191,9 +195,10 @@ class GluedWord(_JunctionRule):
         return ok
 
 
-# A lowercase word between Han characters (or before a number) with a space on at least one
-# side (glued ones are junctions): "培养了 the 数百名", "费用的 of 50%".
-_SPACED_WORD_RE = re.compile(f"[{HAN}] ([a-z]+) ?[{HAN}0-9]|[{HAN}]([a-z]+) [{HAN}0-9]")
+# A lowercase word between Han characters (or before a number, a quote, a bracket) with a
+# space on at least one side (glued ones are junctions): "培养了 the 数百名", "费用的 of 50%",
+# "包括 such “生成式…”".
+_SPACED_WORD_RE = re.compile(f"[{HAN}] ([a-z]+) ?[{HAN}0-9“《「（(]|[{HAN}]([a-z]+) [{HAN}0-9“《「（(]")
 
 
 def _han_language(ctx: DocContext) -> str:

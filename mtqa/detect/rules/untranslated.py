@@ -11,7 +11,10 @@ from mtqa.segment import CJK_PUNCT, HAN, HAN_RE, sentences
 # Latin tokens; a hyphenated compound or a name with an apostrophe is one token.
 _TOKEN_RE = re.compile(r"[A-Za-z]+(?:['’\-][A-Za-z]+)*")
 # Stretches with no Han, no CJK punctuation and no line break, starting with a letter.
-_LATIN_STRETCH_RE = re.compile(f"[A-Za-z][^\\n{HAN}{CJK_PUNCT}]*")
+# A closing quote glued to a letter after it, or an opening one glued to a letter before it,
+# ends a stretch: "“AI+”minor专业" is a quoted term, then a glued word.
+_LATIN_STRETCH_RE = re.compile(f"[A-Za-z](?:[^\\n{HAN}{CJK_PUNCT}”“]|”(?![A-Za-z])|(?<![A-Za-z])“)*")
+_CODE_TOKEN_RE = re.compile(r"[A-Za-z\-']*(?:\d|[A-Z]{2}|[a-z][A-Z])[A-Za-z0-9\-']*")
 # Stretches of Han text (with CJK punctuation and digits), for Chinese in English text.
 # A closing bracket ends a stretch: "Zhejiang University (浙江大学), 部分用中文授课" is a gloss,
 # then Chinese left in.
@@ -107,6 +110,15 @@ def _trim_han(text: str, a: int, b: int) -> int:
     return last
 
 
+def _trim_code(text: str, a: int, b: int, min_words: int) -> int:
+    """Start of a Latin stretch after a product name or code that opens it, when English words
+    follow ("DeepSeek-V3 drew global attention…": the model's name is no English)."""
+    j = a
+    while (m := _CODE_TOKEN_RE.match(text, j)) and m.end() < b and text[m.end()] == " ":
+        j = m.end() + 1
+    return j if j > a and len(_TOKEN_RE.findall(text, j, b)) >= min_words else a
+
+
 def _trim_number(text: str, a: int, b: int) -> int:
     """End of a Latin stretch without digits that run into the Han text after it ("…1992年")."""
     j = b
@@ -172,6 +184,7 @@ class UntranslatedSentence(Rule):
             titled = m.start() > 0 and _OPENERS.get(text[m.start() - 1]) == whole[-1:]
             for a, b in sentences(text, m.start(), m.end()):
                 b = _trim_number(text, a, b)
+                a = _trim_code(text, a, b, self.min_words)
                 words = _TOKEN_RE.findall(text, a, b)
                 if len(words) < 2:
                     continue
