@@ -628,6 +628,9 @@ def test_merges_with_a_pinyin_name_or_a_country_acronym(detector):
         "The Wentian module docked; Sinograin and USAir bought more."
     )
     assert {s.text: s.kind for s in detector.detect(text).spans} == {"Jilinprovinces": "merge", "USDepartment": "merge"}
+    # a place name and a function word; a name and a noun is a site's or a paper's name
+    macao = EN_CONTEXT + "The tournament opens in Macaoon May 12, Chinanews reported."
+    assert [s.text for s in detector.detect(macao).spans] == ["Macaoon"]
 
 
 def test_chinese_repeats_in_a_list_and_a_clause_abandoned_and_restarted(detector):

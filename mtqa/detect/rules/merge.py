@@ -63,6 +63,7 @@ class MergedWords(Rule):
         name_part_zipf: float = 2.5,
         title_content_zipf: float = 3.0,
         title_content_letters: int = 5,
+        name_right_zipf: float = 6.0,
     ) -> None:
         self.min_length = min_length
         self.part_zipf = part_zipf  # each part must be a word at least this frequent
@@ -77,6 +78,7 @@ class MergedWords(Rule):
         # (short ones make brands: "Chinanews", "SunBank")
         self.title_content_zipf = title_content_zipf
         self.title_content_letters = title_content_letters
+        self.name_right_zipf = name_right_zipf  # after a place or country name, a word this common
 
     def score(self, ctx: DocContext) -> Iterator[Candidate]:
         lex = ctx.lexicon
@@ -134,13 +136,15 @@ class MergedWords(Rule):
                 for i in range(4, len(tok) - 1)
                 if lex.zipf(tok[:i]) >= self.title_left_zipf or vocab.get(tok[:i], 0) >= 1
             ]
+            # a place or country name and a common word: "Macaoon", "Shandongwon", "Jilinprovinces"
+            # (a whole pinyin name, "Wentian", is one name)
+            names = [i for i in range(4, len(tok) - 1) if _name(tok[:i])] if not pinyin_split(tok) else []
             cuts = [i for i in lefts if lex.zipf(tok[i:]) >= self.title_right_zipf]
-            if not cuts:  # "Samarkandregion", "Chineseengineers", "Jilinprovinces": a longer common word
-                if not pinyin_split(tok):  # a whole pinyin name ("Wentian") is one name
-                    lefts += [i for i in range(4, len(tok) - 1) if _name(tok[:i])]
+            cuts += [i for i in names if lex.zipf(tok[i:]) >= self.name_right_zipf]
+            if not cuts:  # "Samarkandregion", "Chineseengineers": a longer common word
                 cuts = [
                     i
-                    for i in lefts
+                    for i in lefts + names
                     if len(tok) - i >= self.title_content_letters and lex.zipf(tok[i:]) >= self.title_content_zipf
                 ]
             if not cuts:
@@ -193,8 +197,10 @@ class MergedWords(Rule):
         if shape == SHAPES["function"]:  # "hackathonin": a rarer word, then a function word
             return no_word and ev["left_letters"] >= 6 and ev["left_zipf"] >= self.name_part_zipf
         if shape == SHAPES["title"]:  # "Beijingin", "Organizationand"; "Samarkandregion"
-            right = ev["right_zipf"] >= self.title_right_zipf or (
-                ev["right_zipf"] >= self.title_content_zipf and ev["right_letters"] >= self.title_content_letters
+            right = (
+                ev["right_zipf"] >= self.title_right_zipf
+                or (ev["right_zipf"] >= self.title_content_zipf and ev["right_letters"] >= self.title_content_letters)
+                or (ev["left_name"] and ev["right_zipf"] >= self.name_right_zipf)
             )
             return (
                 no_word

@@ -147,7 +147,7 @@ def _alone(text: str, a: int, b: int) -> bool:
 
 
 # A lowercase word ending a line with no punctuation after it.
-_PARA_END_RE = re.compile(r"(?<![A-Za-z])([a-z]+)[ \t]*$", re.M)
+_PARA_END_RE = re.compile(r"(?<![A-Za-z])([a-z]+)[ \t]*$")
 _LINE_STOP_RE = re.compile(r"[.!?][”\"’')]?\s")
 
 
@@ -233,7 +233,16 @@ class CutWord(Rule):
             if m.start() > 0 and _OPENER_BEFORE.match(text[m.start() - 1])
         }
         # the last word of a prose paragraph that stops with no punctuation ("…I learned the lang")
-        para_ends = {m.end(1): m.group(1) for m in _PARA_END_RE.finditer(text) if _prose_line(text, m.start(1))}
+        para_ends = {}
+        codes = ctx.codes
+        ends = np.append(np.nonzero(codes == 10)[0], len(codes))
+        ends = ends[ends > 0]
+        before = codes[ends - 1]
+        ends = ends[((before >= 97) & (before <= 122)) | (before == 32)]  # after a lowercase letter or a space
+        for e in ends.tolist():
+            m = _PARA_END_RE.search(text, max(0, e - 40), e)
+            if m and m.end() == e and _prose_line(text, m.start(1)):
+                para_ends[m.end(1)] = m.group(1)
         wanted = frozenset(
             t
             for t in ctx.vocabulary
