@@ -656,3 +656,16 @@ def test_english_in_chinese_around_product_names_and_quoted_terms(detector):
         "minor专": "switch",
         "括 such": "switch",
     }
+
+
+def test_pinyin_places_codes_and_a_quotation_split_at_a_semicolon(detector):
+    zh = ZH_CONTEXT * 3 + (
+        "涉案商品由被告委托Dongguan一家服装厂生产。一款冲锋衣（ASIN编号B0CX7K2M9T）售出近6000件。"
+        "他在书中写道：“Technology has never been destiny; what really decides the outcome is choices.”他认为如此。"
+    )
+    spans = {s.text: s.kind for s in detector.detect(zh).spans if s.kind != "duplication"}
+    assert spans == {
+        "托Dongguan一": "switch",
+        "Technology has never been destiny;": "untranslated",
+        "what really decides the outcome is choices.": "untranslated",
+    }

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from mtqa.detect.base import Candidate, DocContext, Rule, register
 from mtqa.detect.junctions import junction_evidence
+from mtqa.pinyin import pinyin_split
 from mtqa.segment import HAN, HAN_RE
 
 
@@ -136,8 +137,12 @@ class GluedWord(_JunctionRule):
         capital_min_gap: float = 2.5,
         max_doc_uses: int = 1,
         max_words: int = 1,
+        pinyin_max_zipf: float = 3.5,
     ) -> None:
         self.window = window
+        # a capitalised pinyin name of two syllables or more, rarer than this in English
+        # ("Dongguan"; not "Change"), glued to Han is a Chinese name left in pinyin
+        self.pinyin_max_zipf = pinyin_max_zipf
         self.min_zipf = min_zipf  # an English word at least this frequent
         self.min_gap = min_gap  # English zipf minus Chinese-text zipf, lowercase words
         self.capital_min_gap = capital_min_gap  # capitalised words: names are often kept in Latin ...
@@ -151,6 +156,8 @@ class GluedWord(_JunctionRule):
             ev = cand.evidence
             ev["gap"] = ev["zipf"] - ev["zh_latin"]
             ev["spaced"] = 0.0
+            word = _LATIN_RUN_RE.search(ctx.text, cand.start, cand.end)
+            ev["pinyin"] = float(word is not None and _pinyin_place(word.group()) and ev["zipf"] < self.pinyin_max_zipf)
             yield cand
         lex, text = ctx.lexicon, ctx.text
         for m in _SPACED_WORD_RE.finditer(text):
@@ -185,6 +192,10 @@ class GluedWord(_JunctionRule):
             return False
         if ev["name_phrase"] or ev["doc_uses"] > self.max_doc_uses or ev.get("bracketed") or ev.get("hyphenated"):
             return False  # names, the document's own terms, terms explained, compounds ("e-commerce")
+        if ev.get("pinyin"):
+            cand.note = "Chinese name in pinyin glued to Chinese"
+            cand.evidence["confidence"] = 0.7
+            return True  # Chinese text writes Chinese places in Han: "委托Dongguan一家" (东莞)
         # ... unless a bound morpheme follows that only a country or party name takes
         # ("Kazakh方" for 哈方, "Kyrgyz人").
         gap = self.capital_min_gap if ev["capital"] and not ev["bound_suffix"] else self.min_gap
@@ -199,6 +210,14 @@ class GluedWord(_JunctionRule):
 # space on at least one side (glued ones are junctions): "培养了 the 数百名", "费用的 of 50%",
 # "包括 such “生成式…”".
 _SPACED_WORD_RE = re.compile(f"[{HAN}] ([a-z]+) ?[{HAN}0-9“《「（(]|[{HAN}]([a-z]+) [{HAN}0-9“《「（(]")
+
+
+_LATIN_RUN_RE = re.compile("[A-Za-z]+")
+
+
+def _pinyin_place(word: str) -> bool:
+    """A capitalised word of two pinyin syllables or more ("Dongguan", "Xinjiang")."""
+    return len(word) >= 5 and word[0].isupper() and word[1:].islower() and pinyin_split(word) >= 2
 
 
 def _han_language(ctx: DocContext) -> str:

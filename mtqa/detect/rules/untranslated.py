@@ -14,6 +14,7 @@ _TOKEN_RE = re.compile(r"[A-Za-z]+(?:['’\-][A-Za-z]+)*")
 # A closing quote glued to a letter after it, or an opening one glued to a letter before it,
 # ends a stretch: "“AI+”minor专业" is a quoted term, then a glued word.
 _LATIN_STRETCH_RE = re.compile(f"[A-Za-z](?:[^\\n{HAN}{CJK_PUNCT}”“]|”(?![A-Za-z])|(?<![A-Za-z])“)*")
+_ALNUM_RE = re.compile(r"[A-Za-z0-9]+(?:['’\-][A-Za-z0-9]+)*")
 _CODE_TOKEN_RE = re.compile(r"[A-Za-z\-']*(?:\d|[A-Z]{2}|[a-z][A-Z])[A-Za-z0-9\-']*")
 # Stretches of Han text (with CJK punctuation and digits), for Chinese in English text.
 # A closing bracket ends a stretch: "Zhejiang University (浙江大学), 部分用中文授课" is a gloss,
@@ -182,10 +183,18 @@ class UntranslatedSentence(Rule):
             # the whole stretch in quotes: a title, even one with a colon ("“Amazon: Voices of…”")
             whole = m.group().rstrip()
             titled = m.start() > 0 and _OPENERS.get(text[m.start() - 1]) == whole[-1:]
+            # ... unless it is one quotation split at a semicolon ("“Technology has never been
+            # destiny; what really decides … choices.”"): its parts are someone's words too
+            said = (
+                titled
+                and _last_stop(text, m.start(), m.end()) in ".!?"
+                and len(_TOKEN_RE.findall(whole)) >= self.quotation_words
+            )
             for a, b in sentences(text, m.start(), m.end()):
                 b = _trim_number(text, a, b)
                 a = _trim_code(text, a, b, self.min_words)
-                words = _TOKEN_RE.findall(text, a, b)
+                # words; a code with digits ("B0CX7K2M9T", "2030") is none
+                words = [w for w in _ALNUM_RE.findall(text, a, b) if not any(c.isdigit() for c in w)]
                 if len(words) < 2:
                     continue
                 known = sum(1 for w in words if w[0].isupper() or lex.zipf(w) >= self.word_zipf)
@@ -201,6 +210,7 @@ class UntranslatedSentence(Rule):
                     "quoted": float(titled or _quoted(text, a, b)),
                     "institution": float(_institution(words)),
                     "full_stop": float(_last_stop(text, a, b) in ".!?"),
+                    "said": float(said),  # part of a quotation
                 }
                 if ev["quoted"]:  # a quotation's closing mark is not part of it
                     b = len(text[a:b].rstrip("”’\"'")) + a
@@ -223,6 +233,8 @@ class UntranslatedSentence(Rule):
 
     def quotation(self, ev: dict[str, float]) -> bool:
         """A whole sentence in quotes, its stop inside them: someone's words left untranslated."""
+        if ev.get("said"):
+            return True
         if not ev["full_stop"]:
             return False
         if "han" in ev:
