@@ -157,7 +157,12 @@ class GluedWord(_JunctionRule):
             ev["gap"] = ev["zipf"] - ev["zh_latin"]
             ev["spaced"] = 0.0
             word = _LATIN_RUN_RE.search(ctx.text, cand.start, cand.end)
-            ev["pinyin"] = float(word is not None and _pinyin_place(word.group()) and ev["zipf"] < self.pinyin_max_zipf)
+            ev["pinyin"] = float(
+                word is not None
+                and _pinyin_place(word.group())
+                and ev["zipf"] < self.pinyin_max_zipf
+                and _next_to_han(ctx.text, word.start(), word.end())  # not "快来，Emilia!"
+            )
             yield cand
         lex, text = ctx.lexicon, ctx.text
         for m in _SPACED_WORD_RE.finditer(text):
@@ -218,6 +223,11 @@ _LATIN_RUN_RE = re.compile("[A-Za-z]+")
 def _pinyin_place(word: str) -> bool:
     """A capitalised word of two pinyin syllables or more ("Dongguan", "Xinjiang")."""
     return len(word) >= 5 and word[0].isupper() and word[1:].islower() and pinyin_split(word) >= 2
+
+
+def _next_to_han(text: str, a: int, b: int) -> bool:
+    """Is a Han character (not punctuation) right before ``a`` or right at ``b``?"""
+    return bool((a > 0 and HAN_RE.match(text[a - 1])) or (b < len(text) and HAN_RE.match(text[b])))
 
 
 def _han_language(ctx: DocContext) -> str:
