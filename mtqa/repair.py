@@ -283,7 +283,7 @@ def _quotation(stretch: str, min_words: int = 6, min_han: int = 10) -> bool:
     """A whole sentence, its stop before any closing mark (``“The timing … growth.”``): a
     quotation, not a title or a gloss (the detector's ``untranslated-sentence`` reads it so)."""
     inner = stretch.rstrip().rstrip("”’\"'）)」").rstrip()
-    if inner[-1:] not in ".!?。！？":
+    if inner[-1:] not in ".!?,。！？，":  # a stop, or the comma before "she said"
         return False
     return len(_WORD_RE.findall(inner)) >= min_words or len(HAN_RE.findall(inner)) >= min_han
 

@@ -559,6 +559,13 @@ def test_numbers_finished_in_a_numeral_before_a_unit_or_after_a_decimal(detector
     assert spans == [("2七", "27"), ("3268.4五", "3268.45")]  # "A1一体机" is a model and a word
 
 
+def test_a_quotation_before_she_said_ends_in_a_comma(detector):
+    zh = ZH_CONTEXT * 3 + "她认为，“In the past many companies worried that suing would take a long time,”许璐说。"
+    assert flagged(detector, zh, "untranslated") == [
+        "In the past many companies worried that suing would take a long time,"
+    ]
+
+
 def test_a_quoted_sentence_left_untranslated_is_no_title(detector):
     zh = ZH_CONTEXT * 3 + (
         "分析师表示：“The timing of the cut was slightly earlier than the market expected.”"

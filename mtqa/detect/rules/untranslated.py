@@ -187,7 +187,7 @@ class UntranslatedSentence(Rule):
             # destiny; what really decides … choices.”"): its parts are someone's words too
             said = (
                 titled
-                and _last_stop(text, m.start(), m.end()) in ".!?"
+                and _last_stop(text, m.start(), m.end()) in ".!?,"
                 and len(_TOKEN_RE.findall(whole)) >= self.quotation_words
             )
             for a, b in sentences(text, m.start(), m.end()):
@@ -209,7 +209,8 @@ class UntranslatedSentence(Rule):
                     "english_words": float(english),
                     "quoted": float(titled or _quoted(text, a, b)),
                     "institution": float(_institution(words)),
-                    "full_stop": float(_last_stop(text, a, b) in ".!?"),
+                    # a quotation's stop, or its comma before "she said" ("…asked for,”许璐说")
+                    "full_stop": float(_last_stop(text, a, b) in ".!?,"),
                     "said": float(said),  # part of a quotation
                 }
                 if ev["quoted"]:  # a quotation's closing mark is not part of it
@@ -228,7 +229,7 @@ class UntranslatedSentence(Rule):
                 glossed = _glossed(text, a, b) or _bracketed(text, a, b)
                 quoted = glossed or _quoted(text, a, b) or _quoted(text, a0, b)
                 ev = {"han": float(n), "quoted": float(quoted), "glossed": float(glossed)}
-                ev["full_stop"] = float(_last_stop(text, a, b) in "。！？")
+                ev["full_stop"] = float(_last_stop(text, a, b) in "。！？，")
                 yield Candidate(a, b, ev, f"Chinese in an English document ({n} characters)")
 
     def quotation(self, ev: dict[str, float]) -> bool:
