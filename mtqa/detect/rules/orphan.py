@@ -102,6 +102,9 @@ def _units(s: str) -> int:
     return len(_UNIT_RE.findall(s))
 
 
+_REACH = 2000
+
+
 @register
 class OrphanFragment(Rule):
     """A very short Chinese "sentence" standing after another sentence's end inside a line,
@@ -167,10 +170,12 @@ class OrphanFragment(Rule):
             i += 1
         bare_text = "".join(bare)
         # The sentence before (from the previous end or the line start) and the one after.
-        line_start = text.rfind("\n", 0, p) + 1
+        # (lines are looked at within _REACH characters: a whole document on one line stays linear)
+        lo = max(0, p - _REACH)
+        line_start = max(text.rfind("\n", lo, p) + 1, lo)
         prev_start = max(max(text.rfind(e, line_start, p) for e in _SENTENCE_ENDS) + 1, line_start)
-        line_end = text.find("\n", q)
-        rest = text[q + 1 : len(text) if line_end < 0 else line_end]
+        line_end = text.find("\n", q, q + _REACH)
+        rest = text[q + 1 : min(len(text), q + _REACH) if line_end < 0 else line_end]
         cut = min((i for i in (rest.find(e) for e in _SENTENCE_ENDS) if i >= 0), default=len(rest))
         first = stripped[:1]
         ev = {
