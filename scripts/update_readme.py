@@ -43,7 +43,7 @@ def detection() -> list[str]:
             "|---|---|---|---|---|---|",
         ]
         for f in gold["files"]:
-            split = "**held-out** (scored once)" if f["split"] != "dev" else "dev (tuned on)"
+            split = "**held-out** (never looked at)" if f["split"] != "dev" else "dev (tuned on)"
             out.append(
                 f"| {f['doc']} ({f['dominant_language']}) | {split} | {f['corruption_recall']:.3f} "
                 f"({f['corruption_found']}/{f['corruption_gold']}) | {f['precision']:.3f} "

@@ -21,6 +21,11 @@ def covers(detector, text: str, kind: str, token: str) -> bool:
     return any(s.kind == kind and s.start < i + len(token) and i < s.end for s in detector.detect(text).spans)
 
 
+def kinds_besides_repeats(detector, text: str) -> dict[str, str]:
+    """Span text -> kind, without duplications (``ZH_CONTEXT * 3`` is a repeated sentence)."""
+    return {s.text: s.kind for s in detector.detect(text).spans if s.kind != "duplication"}
+
+
 def rules_of(detector, text: str) -> set[str]:
     return {s.rule for s in detector.detect(text).spans}
 
@@ -618,7 +623,7 @@ def test_names_a_chinese_text_translates_and_a_gloss_before_chinese_left_in(dete
         EN_CONTEXT * 3
         + "Courses at Zhejiang University (浙江大学), 部分用中文授课, are popular, says the Ministry of Educat."
     )
-    spans = {s.text: s.kind for s in detector.detect(en).spans if s.kind != "duplication"}
+    spans = kinds_besides_repeats(detector, en)
     assert spans == {"部分用中文授课": "untranslated", "Educat": "truncation"}
 
 
@@ -652,27 +657,28 @@ def test_chinese_repeats_in_a_list_and_a_clause_abandoned_and_restarted(detector
     assert [s.rule for s in detector.detect(twice).spans] == ["repeated-fragment"]
 
 
-def test_english_in_chinese_around_product_names_and_quoted_terms(detector):
-    zh = ZH_CONTEXT * 3 + (
-        "其中深度搜索公司的DeepSeek-V3 drew global attention for its low training cost.\n"
-        "一些高校已经开设“AI+”minor专业。名单中就包括 such “生成式人工智能系统应用员”等工种。"
-    )
-    spans = {s.text: s.kind for s in detector.detect(zh).spans if s.kind != "duplication"}
-    assert spans == {
-        "drew global attention for its low training cost.": "untranslated",
-        "minor专": "switch",
-        "括 such": "switch",
-    }
-
-
-def test_pinyin_places_codes_and_a_quotation_split_at_a_semicolon(detector):
-    zh = ZH_CONTEXT * 3 + (
-        "涉案商品由被告委托Dongguan一家服装厂生产。一款冲锋衣（ASIN编号B0CX7K2M9T）售出近6000件。"
-        "他在书中写道：“Technology has never been destiny; what really decides the outcome is choices.”他认为如此。"
-    )
-    spans = {s.text: s.kind for s in detector.detect(zh).spans if s.kind != "duplication"}
-    assert spans == {
-        "托Dongguan一": "switch",
-        "Technology has never been destiny;": "untranslated",
-        "what really decides the outcome is choices.": "untranslated",
-    }
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a product name opening an English clause, a quoted term glued to a word, a spaced word
+            "其中深度搜索公司的DeepSeek-V3 drew global attention for its low training cost.\n"
+            "一些高校已经开设“AI+”minor专业。名单中就包括 such “生成式人工智能系统应用员”等工种。",
+            {
+                "drew global attention for its low training cost.": "untranslated",
+                "minor专": "switch",
+                "括 such": "switch",
+            },
+        ),
+        (  # a place in pinyin, a code with digits, a quotation split at a semicolon
+            "涉案商品由被告委托Dongguan一家服装厂生产。一款冲锋衣（ASIN编号B0CX7K2M9T）售出近6000件。"
+            "他在书中写道：“Technology has never been destiny; what really decides the outcome is choices.”他认为如此。",
+            {
+                "托Dongguan一": "switch",
+                "Technology has never been destiny;": "untranslated",
+                "what really decides the outcome is choices.": "untranslated",
+            },
+        ),
+    ],
+)
+def test_english_in_chinese_around_names_codes_and_quotes(detector, text, expected):
+    assert kinds_besides_repeats(detector, ZH_CONTEXT * 3 + text) == expected
