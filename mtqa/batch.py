@@ -550,7 +550,7 @@ class RayExecutor:
             yield from self._results(ray, refs)
 
     def _results(self, ray: Any, refs: list[str]) -> Iterator[DocResult]:
-        from ray.data import ActorPoolStrategy, DataContext
+        from ray.data import DataContext
 
         t = time.perf_counter()
         started = self._init(ray)
@@ -563,27 +563,17 @@ class RayExecutor:
         logging.getLogger("ray.data").setLevel(logging.ERROR)
         seen: set[int] = set()
         try:
-            ds = ray.data.from_items(
-                [{"index": i, "ref": r} for i, r in enumerate(refs)], override_num_blocks=max(1, len(refs))
-            )
-            with warnings.catch_warnings():  # ray_remote_args_fn: deprecated in 2.60, no named replacement yet
-                warnings.simplefilter("ignore")
-                ds = ds.map_batches(
-                    DocumentWorker,
-                    fn_constructor_kwargs={"spec": self.spec.to_dict(), "ray_worker": True},
-                    batch_size=1,
-                    batch_format="numpy",
-                    # one document running and one queued per worker: balanced to the end of the batch,
-                    # and a worker that dies takes at most two documents back to the queue
-                    compute=ActorPoolStrategy(size=self.workers, max_tasks_in_flight_per_actor=2),
-                    num_cpus=self.cpus_per_worker,
-                    num_gpus=self.gpus_per_worker or None,
-                    ray_remote_args_fn=_actor_remote_args,
-                )
-            for row in ds.iter_rows():
-                res = DocResult.from_row(row)
+            for res in self._pass(ray, list(enumerate(refs)), in_flight=2):
                 seen.add(res.index)
                 yield res
+            lost = [(i, r) for i, r in enumerate(refs) if i not in seen]
+            if lost:
+                # A worker that dies takes the document queued behind it down too, which then
+                # spends its retries on another document's crash: each one gets a pass alone.
+                log.info("ray: %d document(s) lost with their worker; retried one per worker", len(lost))
+                for res in self._pass(ray, lost, in_flight=1):
+                    seen.add(res.index)
+                    yield res
             for i, ref in enumerate(refs):  # documents whose worker died every time
                 if i not in seen:
                     yield self._lost(i, ref)
@@ -591,10 +581,35 @@ class RayExecutor:
             if started:
                 ray.shutdown()
 
+    def _pass(self, ray: Any, items: list[tuple[int, str]], in_flight: int) -> Iterator[DocResult]:
+        """One Ray Data pass over ``(index, ref)`` items, ``in_flight`` documents per worker."""
+        from ray.data import ActorPoolStrategy
+
+        ds = ray.data.from_items([{"index": i, "ref": r} for i, r in items], override_num_blocks=max(1, len(items)))
+        with warnings.catch_warnings():  # ray_remote_args_fn: deprecated in 2.60, no named replacement yet
+            warnings.simplefilter("ignore")
+            ds = ds.map_batches(
+                DocumentWorker,
+                fn_constructor_kwargs={"spec": self.spec.to_dict(), "ray_worker": True},
+                batch_size=1,
+                batch_format="numpy",
+                # one document running and one queued per worker: balanced to the end of the batch,
+                # and a worker that dies takes at most two documents back to the queue
+                compute=ActorPoolStrategy(size=self.workers, max_tasks_in_flight_per_actor=in_flight),
+                num_cpus=self.cpus_per_worker,
+                num_gpus=self.gpus_per_worker or None,
+                ray_remote_args_fn=_actor_remote_args,
+            )
+        for row in ds.iter_rows():
+            yield DocResult.from_row(row)
+
     def _lost(self, index: int, ref: str) -> DocResult:
         doc_id = document_id(ref)
         folder = Path(self.spec.out_dir) / safe_name(doc_id)
-        error = f"the worker process died {TASK_RETRIES + 1} times on this document (killed, out of memory or crashed)"
+        error = (
+            f"the worker process died on every try of this document ({2 * (TASK_RETRIES + 1)} tries, the last ones "
+            "alone on a worker: killed, out of memory or crashed)"
+        )
         res = DocResult(index, ref, doc_id, str(folder), "failed", error=error, exit_code=1)
         with document_lock(Path(self.spec.out_dir), safe_name(doc_id)):
             res.summary = write_summary(folder, failure_summary(doc_id, ref, error, 0.0))

@@ -326,8 +326,9 @@ def test_two_documents_one_folder_is_a_usage_error(tmp_path):
 # --- Ray with the fake pipeline: worker processes that die ----------------------------------
 @needs_ray
 def test_ray_worker_killed_mid_document_is_retried(tmp_path):
-    """A worker process that dies is restarted and its document retried; a document that kills
-    its worker every time is recorded as failed after the retries, and the batch goes on."""
+    """A worker process that dies is restarted and its document retried (a document lost with a
+    neighbour's crash gets a pass of its own); a document that kills its worker every time is
+    recorded as failed after the retries, and the batch goes on."""
     code = (
         "import json, sys\n"
         "from mtqa.batch import RayExecutor, run_batch\n"
