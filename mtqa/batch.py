@@ -593,8 +593,8 @@ class RayExecutor:
                 fn_constructor_kwargs={"spec": self.spec.to_dict(), "ray_worker": True},
                 batch_size=1,
                 batch_format="numpy",
-                # one document running and one queued per worker: balanced to the end of the batch,
-                # and a worker that dies takes at most two documents back to the queue
+                # in_flight 2: one document running and one queued per worker, balanced to the end
+                # of the batch; a worker that dies takes both back to the queue
                 compute=ActorPoolStrategy(size=self.workers, max_tasks_in_flight_per_actor=in_flight),
                 num_cpus=self.cpus_per_worker,
                 num_gpus=self.gpus_per_worker or None,

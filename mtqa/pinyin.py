@@ -1,9 +1,12 @@
-"""Toneless pinyin: is a Latin word a run of pinyin syllables ("Guang", "Xinjiang", "Jilin")?"""
+"""Toneless pinyin, both ways: is a Latin word a run of pinyin syllables ("Guang", "Xinjiang",
+"Jilin")? how can a run of Han characters be spelled ("翟健岚": zhai, jianlan, …)?"""
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
+from itertools import product
 
 
 @cache
@@ -21,6 +24,7 @@ def syllables() -> frozenset[str]:
     return frozenset(out - {"n", "m", "ng", "hm", "hng", "o"})
 
 
+@lru_cache(maxsize=65536)
 def pinyin_split(word: str) -> int:
     """How many pinyin syllables ``word`` reads as (fewest), 0 if it is no run of syllables."""
     syl, w = syllables(), word.lower()
@@ -34,3 +38,24 @@ def pinyin_split(word: str) -> int:
 def is_pinyin(word: str) -> bool:
     """Can ``word`` be read as a run of pinyin syllables ("Guang", "Xinjiang")?"""
     return pinyin_split(word) > 0
+
+
+HAN_RUN_RE = re.compile(r"[\u3400-\u9fff]+")
+
+
+@lru_cache(maxsize=4096)
+def han_readings(text: str, max_syllables: int = 3) -> frozenset[str]:
+    """Toneless pinyin of every run of 1..``max_syllables`` Han characters in ``text``, in every
+    reading of each character (翟 is di and, as a surname, zhai)."""
+    from pypinyin import Style, pinyin
+
+    out: set[str] = set()
+    for run in HAN_RUN_RE.findall(text):
+        readings = pinyin(run, style=Style.NORMAL, heteronym=True, errors="ignore")
+        if len(readings) != len(run):
+            continue
+        for i in range(len(run)):
+            for k in range(1, max_syllables + 1):
+                if i + k <= len(run):
+                    out.update("".join(p) for p in product(*readings[i : i + k]))
+    return frozenset(out)

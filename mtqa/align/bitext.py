@@ -25,9 +25,10 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 import numpy as np
+
+from mtqa.pinyin import HAN_RUN_RE, han_readings
 
 log = logging.getLogger(__name__)
 
@@ -245,38 +246,17 @@ def _second_pass(
 
 
 _CAPITAL_RE = re.compile(r"[A-Z][a-z]+")
-_HAN_RUN_RE = re.compile(r"[\u3400-\u9fff]+")
-
-
-@lru_cache(maxsize=4096)
-def _pinyin_words(text: str, max_syllables: int = 3) -> frozenset[str]:
-    """Toneless pinyin of every run of 1..``max_syllables`` Han characters in ``text``, in every
-    reading of each character (翟 is di and, as a surname, zhai)."""
-    from itertools import product
-
-    from pypinyin import Style, pinyin
-
-    out: set[str] = set()
-    for run in _HAN_RUN_RE.findall(text):
-        readings = pinyin(run, style=Style.NORMAL, heteronym=True, errors="ignore")
-        if len(readings) != len(run):
-            continue
-        for i in range(len(run)):
-            for k in range(1, max_syllables + 1):
-                if i + k <= len(run):
-                    out.update("".join(p) for p in product(*readings[i : i + k]))
-    return frozenset(out)
 
 
 def name_anchors(a: str, b: str) -> tuple[list[str], int]:
     """(capitalised words of the Latin side spelled as the pinyin of Han words of the other side,
     how many capitalised words the Latin side has); ([], 0) unless exactly one side has Han."""
-    ha, hb = bool(_HAN_RUN_RE.search(a)), bool(_HAN_RUN_RE.search(b))
+    ha, hb = bool(HAN_RUN_RE.search(a)), bool(HAN_RUN_RE.search(b))
     if ha == hb:
         return [], 0
     han, latin = (a, b) if ha else (b, a)
     words = _CAPITAL_RE.findall(latin)
-    pinyin = _pinyin_words(han)
+    pinyin = han_readings(han)
     return [w for w in words if w.lower() in pinyin], len(words)
 
 
@@ -298,7 +278,8 @@ def _name_pass(
         if sc == max(v for (x, _), v in scores.items() if x == i) and sc == max(
             v for (_, y), v in scores.items() if y == j
         ):
-            cos = float(embed([src[i]])[0] @ embed([tgt[j]])[0])
+            e = embed([src[i], tgt[j]])
+            cos = float(e[0] @ e[1])
             found.append(replace(bead((i,), (j,), params.skip_cost, cos, reordered=True), names=sc[1]))
     if found:
         log.debug("name pass: %d beads", len(found))

@@ -171,11 +171,22 @@ def proper_nouns() -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
-def is_proper_noun(tok: str) -> bool:
-    """Is ``tok`` the English name of a month, day, country or language ("Norwegian")?"""
+def _first_name_from(tok: str) -> str:
+    """The first proper noun sorting at or after ``tok`` ("" past the end)."""
     names = proper_nouns()
     i = bisect.bisect_left(names, tok)
-    return i < len(names) and names[i] == tok
+    return names[i] if i < len(names) else ""
+
+
+def is_proper_noun(tok: str) -> bool:
+    """Is ``tok`` the English name of a month, day, country or language ("Norwegian")?"""
+    return _first_name_from(tok) == tok
+
+
+def begins_proper_noun(tok: str) -> bool:
+    """Is ``tok`` the start of such a name, two letters short of it or more ("Septem")?"""
+    name = _first_name_from(tok)
+    return name.startswith(tok) and len(name) >= len(tok) + 2
 
 
 @cache

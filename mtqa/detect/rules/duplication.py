@@ -115,17 +115,16 @@ class RestartedClause(Rule):
     def score(self, ctx: DocContext) -> Iterator[Candidate]:
         # "(?!\\2)": X Y X Y is a plain repeat (repeated-fragment's), not a restart.
         pattern = re.compile(f"([{HAN}]{{2,6}})([{HAN}]{{2,4}})\\1(?!\\2)[^。！？；!?;\\n]{{0,{self.max_gap}}}?\\2")
-        for m in (m for a, b in ctx.han_repeat_lines for m in pattern.finditer(ctx.text, a, b)):
-            ev = {"chars": float(m.end(2) - m.start(1)), "confidence": 0.7}
-            yield Candidate(m.start(1), m.end(2), ev, f"'{m.group(1)}' restarts the clause", fix="")
-        # X T X with a short tail T: a first attempt abandoned one or two characters in
+        # ... and X T X with a short tail T: a first attempt abandoned one or two characters in
         # ("取决于企业如何用取决于企业如何使用它"); "这个旅馆的房间不像那个旅馆的房间" has more between
-        for m in (m for a, b in ctx.han_repeat_lines for m in _ABANDONED_RE.finditer(ctx.text, a, b)):
-            t = m.group(2)
-            if ctx.text[m.start(1) - len(t) : m.start(1)] == t:
-                continue  # T X T X: a plain repeat seen off by one (repeated-fragment's)
-            ev = {"chars": float(m.end(2) - m.start(1)), "confidence": 0.7}
-            yield Candidate(m.start(1), m.end(2), ev, f"'{m.group(1)}' restarts the clause", fix="")
+        text = ctx.text
+        for p in (pattern, _ABANDONED_RE):
+            for m in (m for a, b in ctx.han_repeat_lines for m in p.finditer(text, a, b)):
+                t = m.group(2)
+                if p is _ABANDONED_RE and text[m.start(1) - len(t) : m.start(1)] == t:
+                    continue  # T X T X: a plain repeat seen off by one (repeated-fragment's)
+                ev = {"chars": float(m.end(2) - m.start(1)), "confidence": 0.7}
+                yield Candidate(m.start(1), m.end(2), ev, f"'{m.group(1)}' restarts the clause", fix="")
 
     def accept(self, cand: Candidate) -> bool:
         return cand.evidence["chars"] >= self.min_chars

@@ -159,9 +159,9 @@ class GluedWord(_JunctionRule):
             word = _LATIN_RUN_RE.search(ctx.text, cand.start, cand.end)
             ev["pinyin"] = float(
                 word is not None
-                and _pinyin_place(word.group())
                 and ev["zipf"] < self.pinyin_max_zipf
                 and _next_to_han(ctx.text, word.start(), word.end())  # not "快来，Emilia!"
+                and _pinyin_place(word.group())
             )
             yield cand
         lex, text = ctx.lexicon, ctx.text
@@ -184,9 +184,8 @@ class GluedWord(_JunctionRule):
                 "spaced": 1.0,
                 "bound_suffix": 0.0,
             }
-            end = (
-                m.end() if HAN_RE.match(text[m.end() - 1]) else m.end() - 1
-            )  # "的 of 50%": not the number (or the quote)
+            # the span ends at the word or the Han after it: "的 of 50%" keeps its number, "包括 such “" its quote
+            end = m.end() if HAN_RE.match(text[m.end() - 1]) else m.end() - 1
             while text[end - 1] == " ":
                 end -= 1
             yield Candidate(m.start(), end, ev)

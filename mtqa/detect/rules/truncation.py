@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterator
 
@@ -10,7 +9,7 @@ import numpy as np
 
 from mtqa.detect.base import DIGIT_BIT, NUMERAL_BIT, Candidate, DocContext, Rule, register
 from mtqa.detect.junctions import junction_evidence
-from mtqa.detect.lexicon import proper_nouns
+from mtqa.detect.lexicon import begins_proper_noun
 from mtqa.detect.rules.switch import is_fragment, legit_shape
 from mtqa.segment import CJK_PUNCT, HAN, HAN_DIGIT_VALUES, HAN_NUMERALS, HAN_RE
 
@@ -80,12 +79,6 @@ def _position(text: str, a: int, b: int) -> str | None:
     if text[i] in ".!?" and i < a - 1 and _ends_sentence(text, i):
         return "sentence"
     return "mid"
-
-
-def _begins_proper_noun(tok: str) -> bool:
-    names = proper_nouns()
-    i = bisect.bisect_left(names, tok)
-    return i < len(names) and names[i].startswith(tok) and len(names[i]) >= len(tok) + 2
 
 
 def _echoes_previous_word(text: str, a: int, tok: str) -> bool:
@@ -271,7 +264,7 @@ class CutWord(Rule):
             ev = {
                 "position": POSITIONS[where],
                 "capital": float(tok[0].isupper()),
-                "proper_completion": float(tok[0].isupper() and _begins_proper_noun(tok)),
+                "proper_completion": float(tok[0].isupper() and begins_proper_noun(tok)),
                 "para_end": float(b in para_ends),
                 "in_name": float(tok[0].isupper() and _NAME_BEFORE_RE.search(text, max(0, a - 40), a) is not None),
                 "alone": float(_alone(text, a, b)),
@@ -362,19 +355,21 @@ class TruncatedNumber(Rule):
                 a = _digit_run_start(text, m.start())
                 b = m.end()
                 digits = m.start() - a + 1
-                if a >= 2 and text[a - 1] == "." and text[a - 2].isdigit():  # "3268.4五": the whole decimal
+                fraction = a >= 2 and text[a - 1] == "." and text[a - 2].isdigit()
+                if fraction:  # "3268.4五": the whole decimal
                     a = _digit_run_start(text, a - 2)
-                    digits = float(self.min_digits)
                 clean_edges = (a == 0 or text[a - 1] not in ".,") and (b >= len(text) or text[b] not in HAN_NUMERALS)
             else:  # a numeral then digits: "二024"
                 a = m.start()
                 run = _DIGIT_RUN_RE.match(text, a + 1)
                 b = run.end() if run else a + 1
                 digits = b - a - 1
+                fraction = False
                 clean_edges = a == 0 or text[a - 1] not in HAN_NUMERALS
             fix = _in_digits(text[a:b])
             unit = float(text[b : b + 1] in _UNITS)  # "1五万辆": a count of ten thousands
             ev = {"digits": float(digits), "clean_edges": float(clean_edges), "unit": unit, "confidence": 0.8}
+            ev["fraction"] = float(fraction)  # a fraction's digits finished in a numeral ("3268.4五")
             yield Candidate(a, b, ev, "number cut and finished in Chinese numerals", fix)
         decimal = np.nonzero(digit[:-2] & (ctx.codes[1:-1] == ord(".")) & numeral[2:])[0].tolist()
         for m in (m for i in decimal if (m := _DECIMAL_SEAM_RE.match(text, _digit_run_start(text, i)))):
@@ -386,7 +381,9 @@ class TruncatedNumber(Rule):
 
     def accept(self, cand: Candidate) -> bool:
         ev = cand.evidence
-        return bool(ev["clean_edges"]) and (ev["digits"] >= self.min_digits or bool(ev["unit"]))
+        return bool(ev["clean_edges"]) and (
+            ev["digits"] >= self.min_digits or bool(ev["unit"]) or bool(ev.get("fraction"))
+        )
 
 
 # A lowercase Latin run standing between Han text or Chinese punctuation (or ending a line
@@ -424,9 +421,8 @@ class StrayFragment(Rule):
             if not (m.group(1) or m.group(3)) or len(tok) < self.min_letters:
                 continue
             gain = max(lex.fragment_gain(tok, True), lex.fragment_gain(tok, False))
-            line_end = (
-                not HAN_RE.match(ctx.text[m.end() : m.end() + 1]) and ctx.text[m.end() : m.end() + 1] not in CJK_PUNCT
-            )
+            after = ctx.text[m.end() : m.end() + 1]  # ("" at the end of the text counts as punctuation)
+            line_end = not HAN_RE.match(after) and after not in CJK_PUNCT
             ev = {"letters": float(len(tok)), "zipf": lex.zipf(tok), "gain": gain, "line_end": float(line_end)}
             yield Candidate(m.start(2), m.end(2), ev, "piece of a cut English word standing in Chinese")
 
