@@ -59,3 +59,29 @@ def han_readings(text: str, max_syllables: int = 3) -> frozenset[str]:
                 if i + k <= len(run):
                     out.update("".join(p) for p in product(*readings[i : i + k]))
     return frozenset(out)
+
+
+def han_words_read_as(text: str, keys: set[str], max_chars: int = 4, max_scan: int = 500_000) -> dict[str, set[str]]:
+    """The Han substrings of ``text`` (2..``max_chars`` characters) whose toneless pinyin, in any
+    reading of each character, spelled without spaces is one of ``keys`` ("yangjiahao": 杨家豪).
+    Only the first ``max_scan`` characters of ``text`` are read."""
+    from pypinyin import Style, pinyin
+
+    prefixes = {k[:i] for k in keys for i in range(1, len(k) + 1)}
+    out: dict[str, set[str]] = {}
+    for run in HAN_RUN_RE.findall(text[:max_scan]):
+        if len(run) < 2:
+            continue
+        readings = pinyin(run, style=Style.NORMAL, heteronym=True, errors="ignore")
+        if len(readings) != len(run):
+            continue
+        for i in range(len(run) - 1):
+            spelled = {""}
+            for k in range(1, min(max_chars, len(run) - i) + 1):
+                spelled = {s + r.replace("ü", "v") for s in spelled for r in readings[i + k - 1]} & prefixes
+                if not spelled:
+                    break
+                if k >= 2:
+                    for s in spelled & keys:
+                        out.setdefault(s, set()).add(run[i : i + k])
+    return out

@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +21,7 @@ from typing import Any
 from mtqa import __version__
 from mtqa.align import ReferenceSet, build_references
 from mtqa.config import Config
-from mtqa.detect import Detector
+from mtqa.detect import Detector, Span
 from mtqa.document import Document
 from mtqa.errors import ConfigError
 from mtqa.io import remove_stale_temp_files, safe_name
@@ -32,6 +32,7 @@ from mtqa.repair import (
     Repairer,
     RepairSettings,
     foreign_pieces,
+    latin_names,
     midsentence_capitals,
     splice,
     zh_punct_style,
@@ -39,6 +40,7 @@ from mtqa.repair import (
 from mtqa.score import score_passages
 from mtqa.segment import language_of
 from mtqa.translate.base import Translator
+from mtqa.translate.glossary import document_terms
 from mtqa.translate.prompt import PROMPT_VERSION
 
 _LATIN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*")
@@ -169,12 +171,12 @@ class Pipeline:
                 progress(min(done, total), total)
 
         with timer("repair"):
-            repairs = self._repairer(doc, refs, target).repair(passages, tick)
+            repairs = self._repairer(doc, refs, target, det.spans).repair(passages, tick)
         records = [self._record(doc, p, target, m, r) for p, m, r in zip(passages, matches, repairs, strict=True)]
         with timer("score"):
             corpus = score_passages(records)
         with timer("qe"):
-            qe_level = self._estimate_quality(records, target)
+            qe_level = self._estimate_quality(records, target, doc.text)
         repaired_text = splice(doc.text, [(r.start, r.end, r.repaired) for r in records])
         with timer("recheck"):
             remaining = self.detector.detect(repaired_text).spans
@@ -194,10 +196,12 @@ class Pipeline:
         return Outcome(doc.doc_id, folder, False, summary)
 
     # --- stages --------------------------------------------------------------------------------
-    def _repairer(self, doc: Document, refs: ReferenceSet, target: str) -> Repairer:
+    def _repairer(self, doc: Document, refs: ReferenceSet, target: str, spans: Sequence[Span]) -> Repairer:
         rc = self.config["repair"]
         settings = RepairSettings(**rc)
         known = frozenset(self.config["detector"]["allow_tokens"]) | refs.latin_tokens(target)
+        if target == "zh":
+            known |= latin_names(doc.text, spans)  # names the document itself writes in Latin
 
         def memory(text: str) -> str | None:
             m = refs.counterpart(text, target)
@@ -212,7 +216,7 @@ class Pipeline:
             known,
             memory,
             settings,
-            glossary=self.glossary,
+            glossary=self.glossary.extended(document_terms(doc.text)) if self.glossary is not None else None,
             punct=zh_punct_style(doc.text) if target == "zh" else None,
             names=midsentence_capitals(doc.text) if target == "en" else frozenset(),
         )
@@ -248,12 +252,13 @@ class Pipeline:
             spans=[s.to_dict(doc.doc_id) for s in p.spans],
         )
 
-    def _estimate_quality(self, records: list[PassageRecord], target: str) -> str | None:
+    def _estimate_quality(self, records: list[PassageRecord], target: str, text: str) -> str | None:
         """Fill the reference-free estimates of every record; the QE level used, or None when off.
 
         ``qe_before``/``qe_after``: monolingual QE of the passage and of its repair (one scale, so
-        the two compare); ``qe_translation``: bilingual QE of a repair made by translation,
-        against the text it was translated from.
+        the two compare); a passage the repair deleted (stray fragments only) is judged with the
+        rest of its line before and after, since nothing is no text to judge. ``qe_translation``:
+        bilingual QE of a repair made by translation, against the text it was translated from.
         """
         level = self.config["qe"]["level"]
         if level == "off" or not records:
@@ -263,8 +268,16 @@ class Pipeline:
         if self._qe is None:
             self._qe = QualityEstimator(level, lm=self._translator, detector=self.detector, config=self.config)
         qe = self._qe
-        before = qe.monolingual([r.original for r in records], target)
-        after = qe.monolingual([r.repaired for r in records], target)
+        olds, news = [r.original for r in records], [r.repaired for r in records]
+        for i, r in enumerate(records):
+            if not r.repaired.strip() and r.original.strip():  # its line, up to the passages beside it
+                lo = max(text.rfind("\n", 0, r.start) + 1, records[i - 1].end if i else 0)
+                end = text.find("\n", r.end)
+                hi = min(len(text) if end < 0 else end, records[i + 1].start if i + 1 < len(records) else len(text))
+                left, right = text[lo : r.start], text[r.end : max(hi, r.end)]
+                olds[i], news[i] = left + r.original + right, left + right
+        before = qe.monolingual(olds, target)
+        after = qe.monolingual(news, target)
         made = [i for i, r in enumerate(records) if r.repair_method in ("pieces", "mt", "memory")]
         trans = qe.bilingual([records[i].original for i in made], [records[i].repaired for i in made], "auto", target)
         for r, b, a in zip(records, before, after, strict=True):

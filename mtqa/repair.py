@@ -21,6 +21,7 @@ from __future__ import annotations
 import difflib
 import logging
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -42,8 +43,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # A stretch of English: words with the spaces and punctuation between them.
+# Letters with diacritics belong to the word ("University of Münster" is one gloss).
 _LATIN_STRETCH_RE = re.compile(
-    r"[A-Za-z][A-Za-z0-9'’\-]*(?:[ \t,;:.!?\"“”'‘’()$%&/\-–—]+[A-Za-z0-9][A-Za-z0-9'’\-]*)*%?[.!?,;:]?[\"”’)]?"
+    r"[A-Za-z][A-Za-z0-9À-ÖØ-öø-ɏ'’\-]*(?:[ \t,;:.!?\"“”'‘’()$%&/\-–—]+[A-Za-z0-9][A-Za-z0-9À-ÖØ-öø-ɏ'’\-]*)*"
+    r"%?[.!?,;:]?[\"”’)]?"
 )
 # A stretch of Chinese: Han characters with the CJK punctuation and digits between them, and the
 # ASCII clause punctuation some Chinese house styles use ("习近平指出,建交33年来,").
@@ -249,7 +252,11 @@ def foreign_pieces(
                     kind = "word" if _is_word(words[0], cut) else "fragment"
                 one = _WORD_RE.search(text, a, b)  # a word dropped: the numbers after it stay ("的 of 50%")
                 if kind == "fragment" and one is not None:
-                    b = one.end()
+                    stop = text[one.end() : one.end() + 1]
+                    before = text[:a].rstrip(" \t")[-1:]  # a passage starts after a stop or a line break
+                    after_stop = not before or before in "。！？；，"
+                    # "步道。 kway.": a fragment after a Chinese stop takes its own stop with it
+                    b = one.end() + 1 if after_stop and stop and stop in ".!?;," else one.end()
             out.append(Piece(a, b, text[a:b], kind))
     else:
         for m in _HAN_STRETCH_RE.finditer(text):
@@ -288,9 +295,27 @@ def _quotation(stretch: str, min_words: int = 6, min_han: int = 10) -> bool:
     return len(_WORD_RE.findall(inner)) >= min_words or len(HAN_RE.findall(inner)) >= min_han
 
 
+QUOTED_PHRASE_HAN = 6  # the detector's untranslated-sentence.quoted_phrase_han
+
+
+def _quoted_phrase(text: str, a: int, b: int) -> bool:
+    """Han in quotation marks inside English with no English beside it (``had “不存在悬而未决的问题”
+    on their border``): someone's words left untranslated, as the detector reads them."""
+    i = a
+    while i > 0 and text[i - 1] == " ":
+        i -= 1
+    if text[i - 1 : i] not in ("“", '"') or len(HAN_RE.findall(text, a, b)) < QUOTED_PHRASE_HAN:
+        return False
+    after = re.match(r"[”\"]?\s*[（(]\s*[“\"]?[A-Za-z]", text[b:])
+    before = re.search(r"[A-Za-z][”\"]?\s*[（(]\s*$", text[:i])  # "the slogan “…” (“…”)" either way
+    return after is None and before is None
+
+
 def _is_gloss(text: str, a: int, b: int) -> bool:
     """A stretch in brackets or quotes of its own (``Xi Jinping (习近平)``, ``比什凯克（Bishkek）``,
     a quoted title): a gloss or a name, not damage."""
+    if _quoted_phrase(text, a, b):
+        return False
     i, j = a, b
     while i > 0 and text[i - 1] == " ":
         i -= 1
@@ -604,7 +629,7 @@ class Repairer:
     def _translate(self, texts: list[str], src: str, tgt: str) -> list[Translation]:
         if not texts:
             return []
-        return self._translator().translate(texts, src, tgt)
+        return self._translator().translate(texts, src, tgt, glossary=self.glossary)
 
     def _translate_by_mode(
         self, texts: list[str], tgt: str, progress: Callable[[int], None] | None
@@ -615,7 +640,7 @@ class Repairer:
         for i, t in enumerate(texts):
             groups.setdefault(source_mode(t), []).append(i)
         for mode, idx in groups.items():
-            done = self._translator().translate([texts[i] for i in idx], mode, tgt, progress=progress)
+            done = self._translator().translate([texts[i] for i in idx], mode, tgt, progress, self.glossary)
             for i, tr in zip(idx, done, strict=True):
                 out[i] = tr
         return [t for t in out if t is not None]
@@ -679,8 +704,8 @@ class Repairer:
     def problems(self, p: Passage, pre: str, ps: list[Piece], method: str, text: str, mt_flags: list[str], pool):
         """The problems of one candidate (empty: a clean repair)."""
         out: list[str] = [f for f in mt_flags if WEIGHTS.get(f, 1.0) > 0]
-        if not text.strip():
-            return ["empty"]
+        if not text.strip():  # a passage of stray fragments only is repaired by deleting them
+            return [] if method == "pieces" and ps and all(pc.kind == "fragment" for pc in ps) else ["empty"]
         if foreign_share(text, self.target, self.known, p.text):
             out.append("foreign_left")
         if new_numbers(text, [p.text, pre]):
@@ -811,6 +836,30 @@ def _overlap_cut(translation: str, left: str, right: str) -> str:
 
 
 _MID_CAPITAL_RE = re.compile(r"(?<=[a-z,] )[A-Z][a-z]+")
+
+
+def latin_names(text: str, spans: Sequence[Span], max_zipf: float = 4.0) -> frozenset[str]:
+    """Names a Chinese text writes in Latin on purpose: the words of each Latin stretch that no
+    detector span touches and whose words are all capitalised (``Northgate Securities``,
+    ``Martin Hale``). A repair keeps them as the document writes them instead of translating them
+    with the broken clause next to them. A single capitalised word counts only when it is no
+    common English word (``Smart`` could be an untranslated word the detector let pass)."""
+    from wordfreq import zipf_frequency
+
+    marks = sorted((s.start, s.end) for s in spans)
+    starts = [a for a, _ in marks]
+    out: set[str] = set()
+    for m in _LATIN_STRETCH_RE.finditer(text):
+        i = bisect_right(starts, m.end()) - 1  # the last span starting before the stretch ends
+        if any(a < m.end() and m.start() < b for a, b in marks[max(0, i - 8) : i + 1]):
+            continue
+        words = _WORD_RE.findall(m.group())
+        if not words or not all(w[0].isupper() for w in words):
+            continue
+        if len(words) == 1 and zipf_frequency(words[0].lower(), "en") >= max_zipf:
+            continue
+        out.update(words)
+    return frozenset(out)
 
 
 def midsentence_capitals(text: str) -> frozenset[str]:

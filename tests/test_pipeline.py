@@ -24,6 +24,7 @@ GARBLED = (
     "吉方高度重视发展对华关系。Japarov said the Kyrgyz side actively supports the three major global initiatives "
     "proposed by President Xi and is ready to work with China to jointly implement them.\n"
     "After the two countr1992年建交，双方彻底解决了历史遗留的边界问题。\n"
+    "城市还计划把赛道的一部分改造成永久性的海滨步道。 kway.\n"
 )
 
 
@@ -80,6 +81,16 @@ def test_run_writes_every_output(finished):
     } <= names
     assert not [n for n in names if n.endswith(".tmp")]
     assert "garbled:" in r.stdout and "passages" in r.stdout
+
+
+def test_a_passage_deleted_whole_is_judged_in_its_line(finished):
+    _, _, folder, *_ = finished
+    recs = [json.loads(ln) for ln in (folder / "passages.jsonl").read_text(encoding="utf-8").splitlines()]
+    [gone] = [r for r in recs if r["original"] == " kway."]
+    assert gone["repaired"] == "" and gone["repair_method"] == "pieces"
+    # the line without the fragment, not an empty text, is what the estimate judged
+    assert gone["qe_after"]["qe"] > gone["qe_before"]["qe"] and not gone["qe_after"]["components"]["empty"]
+    assert "海滨步道。\n" in (folder / "garbled.repaired.txt").read_text(encoding="utf-8")
 
 
 def test_outputs_follow_their_contracts(finished):

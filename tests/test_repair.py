@@ -489,3 +489,39 @@ def test_a_brand_or_product_name_phrase_stays_in_latin():
     assert foreign_pieces("对在AliExpress、TikTok Shop等境外平台开设店铺的企业给予补贴。", "zh") == []
     assert foreign_pieces("华为发布了Mate 60 Pro手机。", "zh") == []
     assert [p.text for p in foreign_pieces("会见了Liu Jiangping大使。", "zh")] == ["Liu Jiangping"]
+
+
+def test_names_the_document_writes_in_latin_are_kept_not_translated():
+    from mtqa.repair import latin_names
+
+    doc = (
+        "Northgate Securities亚太区首席经济学家Martin Hale在接受采访时说，市场回暖。Smart农业发展很快。"
+        "He expects that, if data keep improving，外资流入有望延续。"
+    )
+    cut = doc.index("He expects")
+    spans = [Span(cut, cut + 39, doc[cut : cut + 39], "untranslated", "major", 0.9, "test")]
+    names = latin_names(doc, spans)
+    assert names == {"Northgate", "Securities", "Martin", "Hale"}  # not "Smart": a common word, nor "He"
+    text = doc[doc.index("Martin") :]
+    a = text.index("He expects")
+    engine = DictEngine({"He expects that, if data keep improving": "他预计，如果数据继续改善"})
+    rep = Repairer(lambda: engine, Detector(), "zh", frozenset(names))
+    [r] = rep.repair([passage(text, [(a, a + 39, "untranslated", None)])])
+    assert r.text.startswith("Martin Hale在接受采访时说") and "他预计" in r.text
+    assert all(src != "Martin Hale" for src, _, _ in engine.asked)
+
+
+def test_a_stray_fragment_alone_after_a_chinese_stop_is_deleted_with_its_stop():
+    text = " kway."
+    rep, _ = repairer({})
+    [r] = rep.repair([passage(text, [(1, 5, "truncation", None)])])
+    assert r.method == "pieces" and r.text == ""
+
+
+def test_a_gloss_with_a_letter_like_u_umlaut_stays_and_a_quoted_chinese_phrase_is_translated():
+    zh = "团队与德国明斯特大学（University of Münster）研究所开展合作，jointly built a ground validation network。"
+    assert [p.text for p in foreign_pieces(zh, "zh")] == ["jointly built a ground validation network"]
+    en = "Nurtleu said the two countries had “不存在悬而未决的问题” on their border."
+    assert [p.text for p in foreign_pieces(en, "en")] == ["不存在悬而未决的问题"]
+    # a quoted Chinese phrase with its English in brackets is a gloss
+    assert foreign_pieces("Its slogan is “港通四海，货达全球” (“a port linked to the four seas”).", "en") == []

@@ -182,3 +182,30 @@ def test_an_output_naming_a_country_the_source_does_not_is_flagged():
     assert new_countries("the Kazakh side", "哈萨克斯坦方", "zh") == []
     assert new_countries("Russian and Turkish firms", "俄罗斯和土耳其公司", "zh") == []
     assert new_countries("Chinese firms", "中国公司", "zh") == []  # two-character names are not checked
+
+
+def test_a_document_gives_itself_names_and_terms_for_its_passages():
+    from mtqa.translate.glossary import Glossary, document_terms
+
+    text = (
+        "中国选手杨家豪以2小时11分02秒排名第三。Yang Jiahao said the wind was strong.\n"
+        "Courses at Zhejiang University (浙江大学) and Professor Chen Xiaoyan (陈晓燕) are popular.\n"
+        "天气很好。Tianqi Lithium shares rose. In the Baitasi (白塔寺) area, old courtyards remain."
+    )
+    terms = document_terms(text)
+    assert ("杨家豪", "Yang Jiahao") in terms  # pinyin here, Han there: every reading of 杨家豪
+    assert ("浙江大学", "Zhejiang University") in terms and ("白塔寺", "Baitasi") in terms
+    assert ("陈晓燕", "Chen Xiaoyan") in terms  # the title is no part of the name
+    assert not any(en == "Tianqi" for _, en in terms)  # a two-syllable word would read 天气 (weather)
+    g = Glossary([], countries=False).extended(terms)
+    assert g.entries_for("Yang Jiahao said after the race", "en", "zh") == [("Yang Jiahao", "杨家豪")]
+
+
+def test_a_call_can_bring_its_own_glossary(tmp_path):
+    from mtqa.translate.glossary import Glossary
+
+    eng = ScriptedEngine({("杨家豪赛后说。", False): "Yang Jiahao said after the race."}, glossary=Glossary.default())
+    eng.translate(["杨家豪赛后说。"], "zh", "en", glossary=Glossary.default().extended([("杨家豪", "Yang Jiahao")]))
+    assert eng.calls[-1].terms == (("杨家豪", "Yang Jiahao"),)
+    eng.translate(["杨家豪赛后说。"], "zh", "en")  # the engine's own glossary has no such name
+    assert eng.calls[-1].terms == ()

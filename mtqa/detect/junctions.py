@@ -19,6 +19,7 @@ from mtqa.segment import HAN_RE
 
 _TOKEN_CHARS = re.compile(r"[A-Za-z'’\-]")
 _WORD_RE = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
+_NAME_WORD_RE = re.compile(r"[A-Za-z]+(?:['’\-][A-Za-z0-9]+)*")  # a model code stays one word: "DM-i"
 # Characters an English phrase may contain besides letters (no sentence-final punctuation).
 _PHRASE_CHARS = frozenset(" \t,'’\"“”-–—()$%&/:0123456789")
 _CAMEL_RE = re.compile(r"^(?:[a-z]+[A-Z]|[A-Z][a-z]+[A-Z])")
@@ -166,7 +167,7 @@ def junction_evidence(ctx, j: Junction) -> dict[str, float]:
         lex.fragment_gain(edge, True) if j.right_glued else -9.0,
         lex.fragment_gain(edge, False) if j.left_glued else -9.0,
     )
-    words = _WORD_RE.findall(text, j.phrase_start, j.phrase_end)
+    words = _NAME_WORD_RE.findall(text, j.phrase_start, j.phrase_end)
     ev = {
         "letters": float(len(edge)),
         "words": float(j.words),
@@ -187,7 +188,8 @@ def junction_evidence(ctx, j: Junction) -> dict[str, float]:
         "gain": gain,
         "zh_latin": lex.zh_latin_zipf(edge),
         "doc_uses": float(ctx.junction_tokens[token]),
-        # a phrase of capitalised or camel-case words is a name ("New York", "iPhone Pro Max")
+        # a phrase of capitalised or camel-case words and codes is a name ("New York", "iPhone
+        # Pro Max", "Seal U DM-i")
         "name_phrase": float(len(words) >= 2 and all(w[0].isupper() or not w.islower() for w in words)),
         "bound_suffix": float(
             j.right_han and (text[j.end] in BOUND_SUFFIXES or (text[j.end] in NAME_SUFFIXES and is_proper_noun(edge)))
@@ -199,6 +201,14 @@ def junction_evidence(ctx, j: Junction) -> dict[str, float]:
         "code": float(
             (j.start > 0 and (text[j.start - 1].isdigit() or text[j.start - 1] == "/"))
             or (len(edge) == 1 and right_digit)
+            # a letter opening a dotted or hyphenated model name ("e.MAS 7", "DM-i")
+            or (
+                len(edge) == 1
+                and text[j.end : j.end + 1] in (".", "-")
+                and text[j.end + 1 : j.end + 2].isascii()
+                and text[j.end + 1 : j.end + 2].isalnum()
+            )
+            or (len(edge) == 1 and "-" in token and any(c.isupper() for c in token))
         ),
     }
     cache[key] = ev

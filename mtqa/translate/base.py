@@ -110,15 +110,18 @@ class Translator(ABC):
         src: str,
         tgt: str,
         progress: Callable[[int], None] | None = None,
+        glossary: Glossary | None = None,
     ) -> list[Translation]:
-        """Translate ``texts`` (one result per text, in order) from ``src`` to ``tgt``."""
+        """Translate ``texts`` (one result per text, in order) from ``src`` to ``tgt``.
+        ``glossary`` replaces the engine's own for this call (a document's terms added to it)."""
+        glossary = glossary if glossary is not None else self.glossary
         if tgt not in ("zh", "en") or src not in ("zh", "en", "auto"):
             raise ModelError(f"unsupported direction {src}->{tgt} (zh, en; 'auto' for mixed sources)")
         results: list[Translation | None] = [None] * len(texts)
         todo: list[tuple[int, Request]] = []
         for i, text in enumerate(texts):
             term_src = src if src in ("zh", "en") and src != tgt else ("en" if tgt == "zh" else "zh")
-            terms = tuple(self.glossary.entries_for(text, term_src, tgt)) if self.glossary is not None else ()
+            terms = tuple(glossary.entries_for(text, term_src, tgt)) if glossary is not None else ()
             if not text.strip():
                 results[i] = Translation(text, text, src, tgt)
                 if progress:
@@ -136,7 +139,7 @@ class Translator(ABC):
                 todo.append((i, req))
         for start in range(0, len(todo), self.batch_size):
             chunk = todo[start : start + self.batch_size]
-            for (i, req), tr in zip(chunk, self._translate_batch([r for _, r in chunk]), strict=True):
+            for (i, req), tr in zip(chunk, self._translate_batch([r for _, r in chunk], glossary), strict=True):
                 results[i] = tr
                 if self.cache is not None:
                     self.cache.put(
@@ -147,7 +150,7 @@ class Translator(ABC):
                 progress(len(chunk))
         return [r for r in results if r is not None]
 
-    def _translate_batch(self, reqs: list[Request]) -> list[Translation]:
+    def _translate_batch(self, reqs: list[Request], glossary: Glossary | None = None) -> list[Translation]:
         t0 = time.perf_counter()
         outs = self.generate(reqs)
         results = []
@@ -173,13 +176,13 @@ class Translator(ABC):
                 first.tokens += out.tokens
                 if len(flags) < len(first.flags):
                     first.text, first.flags = text, flags
-            self._fix_leftovers([results[i] for i in retry_idx if LEFTOVER_FLAGS & set(results[i].flags)])
+            self._fix_leftovers([results[i] for i in retry_idx if LEFTOVER_FLAGS & set(results[i].flags)], glossary)
         elapsed = time.perf_counter() - t0
         for r in results:
             r.seconds = elapsed / len(results)
         return results
 
-    def _fix_leftovers(self, results: list[Translation]) -> None:
+    def _fix_leftovers(self, results: list[Translation], glossary: Glossary | None = None) -> None:
         """Last resort for outputs that still carry the wrong script after the retry: translate
         each leftover stretch on its own (translation mode) and splice it in; kept only when
         that leaves fewer failing checks."""
@@ -192,7 +195,7 @@ class Translator(ABC):
                 continue
             jobs.append((r, found))
             for m in found:
-                terms = tuple(self.glossary.entries_for(m.group(), src, r.tgt)) if self.glossary is not None else ()
+                terms = tuple(glossary.entries_for(m.group(), src, r.tgt)) if glossary is not None else ()
                 reqs.append(Request(m.group(), src, r.tgt, terms))
         if not reqs:
             return

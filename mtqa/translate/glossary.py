@@ -11,6 +11,7 @@ from pathlib import Path
 
 from mtqa.document import read_text_file
 from mtqa.errors import InputError
+from mtqa.pinyin import han_words_read_as, is_pinyin, pinyin_split
 
 LANGS = ("zh", "en")
 log = logging.getLogger(__name__)
@@ -82,6 +83,10 @@ class Glossary:
             g.pairs.extend(_parse_tsv(text, str(p)))
         return g
 
+    def extended(self, pairs: list[tuple[str, str]]) -> Glossary:
+        """This glossary with ``pairs`` (a document's own terms) added after its own."""
+        return Glossary([*self.pairs, *pairs], self.countries)
+
     def entries_for(self, text: str, src: str, tgt: str) -> list[tuple[str, str]]:
         """The (source term, target term) pairs whose source term occurs in ``text``.
 
@@ -117,3 +122,89 @@ class Glossary:
 
     def __len__(self) -> int:
         return len(self.pairs)
+
+
+_HAN = "\u3400-\u9fff"
+# "Zhejiang University (浙江大学)": capitalised words, then the Han term in brackets
+_LATIN_HAN_GLOSS_RE = re.compile(
+    rf"([A-Z][A-Za-z'’.\-]*(?: (?:of|and|for|the|on|[A-Z][A-Za-z'’.\-]*))*) ?[（(]([{_HAN}·]{{2,12}})[)）]"
+)
+_CAPITALS_RE = re.compile(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
+
+
+_NOT_NAME = frozenset(
+    [
+        "in",
+        "the",
+        "at",
+        "on",
+        "of",
+        "and",
+        "for",
+        "to",
+        "by",
+        "from",
+        "with",
+        "a",
+        "an",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "professor",
+        "president",
+        "premier",
+        "chairman",
+        "chairwoman",
+        "minister",
+        "deputy",
+        "vice",
+        "director",
+        "general",
+        "secretary",
+        "ambassador",
+        "governor",
+        "mayor",
+        "chief",
+        "ceo",
+    ]
+)
+
+
+def document_terms(text: str, max_name_words: int = 3, max_gloss_words: int = 5) -> list[tuple[str, str]]:
+    """Name and term pairs ``(zh, en)`` a document gives itself, for the passages of that
+    document: the names it writes in pinyin in one place and in Han in another (``Yang Jiahao``
+    and 杨家豪, matched by every reading of each character), then its glosses
+    (``Zhejiang University (浙江大学)``; not ``恒生指数（Hang Seng Index）``, where nothing says
+    where the Chinese term starts). A pinyin name with more than one Han match is left out, and
+    so is a one-word name of fewer than three syllables: ``Tianqi`` would be 天气 (weather)."""
+    names: dict[str, str] = {}
+    for m in _CAPITALS_RE.finditer(text):
+        run: list[str] = []
+        for w in [*re.split(r"[ -]", m.group()), ""]:  # maximal runs of pinyin words
+            if w and is_pinyin(w) and len(run) < max_name_words:
+                run.append(w)
+                continue
+            if len(run) > 1 or (run and pinyin_split(run[0]) >= 3):
+                name = " ".join(run)
+                names.setdefault(name.replace(" ", "").lower(), name)
+            run = [w] if w and is_pinyin(w) else []
+    pairs = []
+    if names:
+        for key, han in han_words_read_as(text, set(names)).items():
+            if len(han) == 1:
+                pairs.append((next(iter(han)), names[key]))
+    for m in _LATIN_HAN_GLOSS_RE.finditer(text):
+        words = m.group(1).split(" ")
+        while len(words) > 1 and words[0].lower().rstrip(".") in _NOT_NAME:
+            words = words[1:]  # "In the Baitasi (白塔寺)", "Professor Chen Xiaoyan (陈晓燕)"
+        if len(words) <= max_gloss_words:
+            pairs.append((m.group(2), " ".join(words)))
+    out, seen_zh, seen_en = [], set(), set()
+    for zh, en in pairs:
+        if zh not in seen_zh and en not in seen_en:
+            out.append((zh, en))
+            seen_zh.add(zh)
+            seen_en.add(en)
+    return out

@@ -214,23 +214,31 @@ class RepeatedWords(Rule):
                 continue  # sentence punctuation, a line break, a hyphen or other text between
             taken.update(range(i, i + 2 * n))
             a, b = int(starts[i]), int(ends[i + 2 * n - 1])
-            first = text[a : int(ends[i + n - 1])]
+            first = fix = text[a : int(ends[i + n - 1])]
+            if text[b : b + 1] == "-":  # "the open Outside the town, the open-air show": the
+                # second copy runs into a compound; the first copy, abandoned, goes (with its space)
+                b, fix = int(starts[i + n]), ""
+            after = text[b : b + 1]
             ev = {
                 "words": float(n),
                 "comma": float("," in gaps[n - 1]),
+                # "in deeds, in deeds, not only…": the second copy ends in the same comma, a copy
+                # pasted twice rather than a phrase taken up again
+                "comma_twice": float("," in gaps[n - 1] and after == ","),
                 "zipf": ctx.lexicon.zipf(low[i]) if n == 1 else 9.0,
                 "double": float(n == 1 and low[i] in _DOUBLES),
                 "conjunction": float(low[i + n - 1] in _CONJUNCTIONS),
                 "subordinate": float(low[i] in _SUBORDINATORS),
                 "capitalised": float(text[a].isupper() and text[int(starts[i + n])].isupper()),
             }
-            yield Candidate(a, b, ev, f"'{first}' said twice", fix=first)
+            yield Candidate(a, b, ev, f"'{first}' said twice", fix=fix)
 
     def accept(self, cand: Candidate) -> bool:
         ev = cand.evidence
         if ev["double"] or ev["conjunction"]:
             return False
-        if ev["comma"] and (ev["words"] < self.comma_min_words or ev["subordinate"]):
+        pasted = ev.get("comma_twice") and ev["words"] >= 2 and not ev["subordinate"]
+        if ev["comma"] and (ev["words"] < self.comma_min_words or ev["subordinate"]) and not pasted:
             return False
         if ev["words"] == 1:  # "Fang Fang", "Walla Walla" are names; "ylang ylang" is rare
             return not ev["capitalised"] and ev["zipf"] >= self.single_min_zipf
@@ -238,6 +246,36 @@ class RepeatedWords(Rule):
 
     def confidence(self, cand: Candidate) -> float:
         return min(0.95, 0.6 + 0.1 * cand.evidence["words"])
+
+
+_ARTICLES_RE = re.compile(
+    r"\b(?:[Tt]he|[Aa]n?) (?:the|an?|to|of|and|or|in|on|at|for|with|from|by|is|are|was|were)(?= [a-z0-9])"
+)
+
+
+@register
+class DoubleArticle(Rule):
+    """An article before another article or a function word ("summed up in the a slogan",
+    "plans the to open"): left over from a cut or a splice. Only lowercase followers, followed
+    by a word: "the A-team", "the to-do list" are left alone."""
+
+    name = "double-article"
+    kind = "duplication"
+
+    def score(self, ctx: DocContext) -> Iterator[Candidate]:
+        if ctx.dominance.language != "en":
+            return
+        for m in _ARTICLES_RE.finditer(ctx.text):
+            first, second = m.group().split()
+            if first.lower() == second or ctx.text.startswith(" " + first, m.end()):
+                continue  # "the the", "of the of the": a repeat (repeated-words)
+            yield Candidate(m.start(), m.start() + len(first), {"articles": 2.0}, f"'{first}' before '{second}'")
+
+    def accept(self, cand: Candidate) -> bool:
+        return True
+
+    def confidence(self, cand: Candidate) -> float:
+        return 0.7
 
 
 _TAIL_END_RE = re.compile(r"[,.;:!?，。；：！？]")

@@ -27,6 +27,10 @@ _FUNCTION_ACRONYM_RE = re.compile(r"(for|of|in|on|and|the|to|with|by|at|from|as)
 _ACRONYM_WORD_RE = re.compile(r"(US|UK|EU|UN|UAE|PRC)([A-Z][a-z]{4,})")
 
 
+_GLOSSED_RE = re.compile(r" ?[（(][\u3400-\u9fff]")
+_NAME_GLOSS_RE = re.compile(r"([\u3400-\u9fff]+(?:·[\u3400-\u9fff]+)+)[（(]")
+
+
 def _name(word: str) -> bool:
     """A country's or language's English name ("Norwegian"), or a Chinese name in pinyin of two
     syllables or more ("Jilin", "Xinjiang")."""
@@ -92,14 +96,27 @@ class MergedWords(Rule):
             if got is not None:
                 scored[tok] = got
         tokens = ctx.tokens
+        apart: dict[tuple[str, str], float] = {}
         for k in tokens.where(frozenset(scored)):
             a, b = int(tokens.starts[k]), int(tokens.ends[k])
-            if (a > 0 and text[a - 1] in "'’-") or (b < len(text) and text[b] in "'’-"):
-                continue  # part of a hyphenated compound or a contraction
+            ev, left, right = scored[tokens.words[k]]
+            if (a > 0 and text[a - 1] in "'’") or (b < len(text) and text[b] in "'’"):
+                continue  # part of a contraction
+            hyphen = (a > 0 and text[a - 1] == "-") or (b < len(text) and text[b] == "-")
+            if hyphen and ev["shape"] != SHAPES["lower"]:
+                continue  # part of a hyphenated name ("Xi-Putin"); two lowercase words glued stay ("forage-livestockbalance")
             if (a > 0 and _HAN_RE.match(text[a - 1])) or (b < len(text) and _HAN_RE.match(text[b])):
                 continue  # glued to Han: a word cut across scripts ("photovol光伏"), the junction rules' business
-            ev, left, right = scored[tokens.words[k]]
-            yield Candidate(a, b, dict(ev), f"{left} + {right}", f"{left} {right}")
+            if _GLOSSED_RE.match(text, b):
+                continue  # a term glossed by its Chinese right after it: "rushan (乳扇)" is a name
+            ev = dict(ev)
+            # "托马斯·韦伯（ThomasWeber）": the gloss of a Han name in two parts is two words
+            g = _NAME_GLOSS_RE.search(text, max(0, a - 24), a)
+            ev["name_gloss"] = float(g is not None and g.end() == a and g.group(1).count("·") == 1)
+            if (left, right) not in apart:  # the two words written apart elsewhere, counted once per pair
+                apart[(left, right)] = float(text.count(f"{left} {right}"))
+            ev["apart_doc"] = apart[(left, right)]
+            yield Candidate(a, b, ev, f"{left} + {right}", f"{left} {right}")
         yield from self._closed_class(ctx)
 
     def _closed_class(self, ctx: DocContext) -> Iterator[Candidate]:
@@ -139,6 +156,14 @@ class MergedWords(Rule):
             # a place or country name and a common word: "Macaoon", "Shandongwon", "Jilinprovinces"
             # (a whole pinyin name, "Wentian", is one name)
             names = [i for i in range(4, len(tok) - 1) if _name(tok[:i])] if not pinyin_split(tok) else []
+            if not names:  # a whole-pinyin token still ends in a function word: "Zhumadianin" (zhu-ma-di-a-nin)
+                names = [
+                    i
+                    for i in range(4, len(tok) - 1)
+                    if pinyin_split(tok[:i]) >= 3
+                    and lex.zipf(tok[i:]) >= self.title_right_zipf
+                    and not pinyin_split(tok[i:])  # "Zhumadian" is no "Zhumadi" + "an"
+                ]
             cuts = [i for i in lefts if lex.zipf(tok[i:]) >= self.title_right_zipf]
             cuts += [i for i in names if lex.zipf(tok[i:]) >= self.name_right_zipf]
             if not cuts:  # "Samarkandregion", "Chineseengineers": a longer common word
@@ -177,6 +202,7 @@ class MergedWords(Rule):
             "left_doc": float(vocab.get(split.left, 0)),
             "right_doc": float(vocab.get(split.right, 0)),
             "left_name": float(_name(split.left)),  # a country, a language, a pinyin name ("Norwegian", "Jilin")
+            "right_name": float(_name(split.right)),
         }
         return ev, split.left, split.right
 
@@ -210,7 +236,15 @@ class MergedWords(Rule):
             )
         # "KyrgyzPresident": both parts words (or names the document writes on their own), the
         # whole no brand the lexicon knows, and a part on its own in the document (or both
-        # parts very common words).
+        # parts very common words). Two names glued ("KazakhstanRussia", the gloss "ThomasWeber")
+        # are a merge; two common words and no name ("ColdLink", "PayPal") make a brand unless the
+        # document writes the two words apart elsewhere.
+        if not no_word or ev["left_letters"] < 3:
+            return False
+        if (ev["left_name"] and ev.get("right_name")) or ev.get("name_gloss"):
+            return True
+        if not (ev["left_name"] or ev.get("right_name")) and not ev.get("apart_doc"):
+            return False
         known = all(ev[f"{side}_zipf"] >= self.name_part_zipf or ev[f"{side}_doc"] >= 1 for side in ("left", "right"))
         return (
             known

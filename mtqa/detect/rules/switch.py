@@ -50,9 +50,13 @@ class _JunctionRule(Rule):
     window: int
 
     def score(self, ctx: DocContext) -> Iterator[Candidate]:
+        # In English text the Han glued to a token is foreign too and goes into the span; in
+        # Chinese text it is sound text, and a span that took it would reach into the term,
+        # number or gloss beside it ("2003年Yang利伟", "director埃里克·桑德伯格").
+        window = 0 if ctx.dominance.language == "zh" else self.window
         for j in ctx.junctions:
             ev = junction_evidence(ctx, j)
-            a, b = junction_window(ctx.text, j.start, j.end, j.left_glued, j.right_glued, self.window)
+            a, b = junction_window(ctx.text, j.start, j.end, j.left_glued, j.right_glued, window)
             yield Candidate(a, b, dict(ev))
 
 
@@ -184,11 +188,13 @@ class GluedWord(_JunctionRule):
                 "spaced": 1.0,
                 "bound_suffix": 0.0,
             }
-            # the span ends at the word or the Han after it: "的 of 50%" keeps its number, "包括 such “" its quote
-            end = m.end() if HAN_RE.match(text[m.end() - 1]) else m.end() - 1
-            while text[end - 1] == " ":
-                end -= 1
-            yield Candidate(m.start(), end, ev)
+            # the span takes a Han character only on a side the word is glued to ("的 which 黄" is
+            # "which"); "的 of 50%" keeps its number, "包括 such “" its quote
+            g = 1 if m.group(1) else 2
+            ws, we = m.start(g), m.end(g)
+            start = ws - 1 if text[ws - 1] != " " else ws
+            end = we + 1 if HAN_RE.match(text[we]) else we
+            yield Candidate(start, end, ev)
 
     def accept(self, cand: Candidate) -> bool:
         ev = cand.evidence

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 
 import numpy as np
 
@@ -11,6 +12,7 @@ from mtqa.detect.base import DIGIT_BIT, NUMERAL_BIT, Candidate, DocContext, Rule
 from mtqa.detect.junctions import junction_evidence
 from mtqa.detect.lexicon import begins_proper_noun
 from mtqa.detect.rules.switch import is_fragment, legit_shape
+from mtqa.pinyin import is_pinyin
 from mtqa.segment import CJK_PUNCT, HAN, HAN_DIGIT_VALUES, HAN_NUMERALS, HAN_RE
 
 
@@ -313,7 +315,7 @@ class CutWord(Rule):
 _DIGITS = "〇零一二三四五六七八九"
 # Units after a number: with one of these after it, one Arabic digit finished in a numeral is
 # damage too ("1五万辆" for 15万, "10月2七日" for 27日, "3268.4五点" for 3268.45点).
-_UNITS = frozenset("万亿日月年号时点分秒%％元")
+_UNITS = frozenset("万亿日月年号时点分秒%％元米吨辆座台艘架瓦公千")  # 公里, 千米: the first character
 
 
 def _digit_run_start(text: str, i: int) -> int:
@@ -358,6 +360,9 @@ class TruncatedNumber(Rule):
                 fraction = a >= 2 and text[a - 1] == "." and text[a - 2].isdigit()
                 if fraction:  # "3268.4五": the whole decimal
                     a = _digit_run_start(text, a - 2)
+                while a >= 2 and text[a - 1] == "," and text[a - 2].isdigit():  # "1,28零": a grouped number
+                    a = _digit_run_start(text, a - 2)
+                    digits = sum(c.isdigit() for c in text[a : m.start() + 1])
                 clean_edges = (a == 0 or text[a - 1] not in ".,") and (b >= len(text) or text[b] not in HAN_NUMERALS)
             else:  # a numeral then digits: "二024"
                 a = m.start()
@@ -376,7 +381,8 @@ class TruncatedNumber(Rule):
             # "418.三亿元": a decimal finished in a numeral
             a, b = m.start(), m.end()
             fix = _in_digits(text[a:b])
-            ev = {"digits": float(b - a - 2), "clean_edges": 1.0, "unit": 0.0, "confidence": 0.8}
+            unit = float(text[b : b + 1] in _UNITS)  # "3.七万辆"
+            ev = {"digits": float(b - a - 2), "clean_edges": 1.0, "unit": unit, "confidence": 0.8}
             yield Candidate(a, b, ev, "number cut and finished in Chinese numerals", fix)
 
     def accept(self, cand: Candidate) -> bool:
@@ -421,8 +427,8 @@ class StrayFragment(Rule):
             if not (m.group(1) or m.group(3)) or len(tok) < self.min_letters:
                 continue
             gain = max(lex.fragment_gain(tok, True), lex.fragment_gain(tok, False))
-            after = ctx.text[m.end() : m.end() + 1]  # ("" at the end of the text counts as punctuation)
-            line_end = not HAN_RE.match(after) and after not in CJK_PUNCT
+            after = ctx.text[m.end() : m.end() + 1]  # "" at the end of the text ends its line too
+            line_end = not after or not (HAN_RE.match(after) or after in CJK_PUNCT)
             ev = {"letters": float(len(tok)), "zipf": lex.zipf(tok), "gain": gain, "line_end": float(line_end)}
             yield Candidate(m.start(2), m.end(2), ev, "piece of a cut English word standing in Chinese")
 
@@ -512,3 +518,141 @@ class SplitWord(Rule):
 
     def confidence(self, cand: Candidate) -> float:
         return 0.8
+
+
+def _dot_name_parts(text: str, max_part: int = 8) -> set[str]:
+    """Parts of foreign names joined with ·, less the first: where a first part starts, nothing
+    says ("会谈总统沙夫卡特·米尔济约耶夫"), nor where a last part ends unless a bracket follows it
+    ("米尔济约耶夫（Shavkat Mirziyoyev）"; not "肯尼迪说")."""
+    out: set[str] = set()
+    i = text.find("·")
+    while i >= 0:
+        b = i + 1
+        while b < len(text) and HAN_RE.match(text[b]):
+            b += 1
+        last = b >= len(text) or text[b] != "·"
+        if b - i - 1 <= max_part and (not last or text[b : b + 1] in ("（", "(")):
+            out.add(text[i + 1 : b])
+        i = text.find("·", b)
+    return out
+
+
+@cache
+def _country_names_zh() -> frozenset[str]:
+    """Chinese names of countries (CLDR via Babel), less the long official forms whose tails are
+    words of their own (…共和国, …王国, …联邦)."""
+    from babel import Locale
+
+    out = set()
+    for code, name in Locale.parse("zh_Hans").territories.items():
+        whole_han = len(code) == 2 and code.isalpha() and all(HAN_RE.match(c) for c in name)
+        if whole_han and not any(w in name for w in ("共和国", "王国", "联邦", "合众国", "群岛", "联合")):
+            out.add(name)
+    return frozenset(out)
+
+
+@register
+class CutHanName(Rule):
+    """A foreign name in Chinese that lost its first characters ("这是尔济约耶夫今年首次访华" for
+    米尔济约耶夫, "兹别克斯坦" for 乌兹别克斯坦): the tail of a name the document writes whole
+    elsewhere (a part of a name joined with ·) or of a country's name (CLDR), standing without
+    its head. Tails shorter than ``min_tail`` are words too often (罗斯 of 俄罗斯 is in 罗斯福).
+
+    Evidence: the characters lost (``lost``) and the tail's length (``tail``)."""
+
+    name = "cut-han-name"
+    kind = "truncation"
+
+    def __init__(self, min_name: int = 4, min_tail: int = 4, max_lost: int = 2) -> None:
+        self.min_name = min_name  # names this long (Han characters) or longer
+        self.min_tail = min_tail  # what is left must be this long
+        self.max_lost = max_lost  # characters lost at the start, at most
+
+    def score(self, ctx: DocContext) -> Iterator[Candidate]:
+        if ctx.dominance.language != "zh":
+            return
+        text = ctx.text
+        names = {n for n in _country_names_zh() if len(n) >= self.min_name}
+        names.update(p for p in _dot_name_parts(text) if len(p) >= self.min_name)
+        tails: dict[str, tuple[str, str]] = {}
+        for n in names:
+            for k in range(1, self.max_lost + 1):
+                tail = n[k:]
+                if len(tail) >= self.min_tail and tail not in names:
+                    tails.setdefault(tail, (n, n[:k]))
+        if not tails:
+            return
+        # one pass over the text, longest tails first (a shorter tail inside a longer one is not
+        # found on its own)
+        pattern = re.compile("|".join(re.escape(t) for t in sorted(tails, key=len, reverse=True)))
+        ending = {t: [n for n in names if n.endswith(t)] for t in tails}  # the names each tail ends
+        for m in pattern.finditer(text):
+            tail, a = m.group(), m.start()
+            whole, head = tails[tail]
+            if any(text[max(0, a - len(n) + len(tail)) : m.end()] == n for n in ending[tail]):
+                continue  # the name written whole (this one or another with the same tail)
+            ev = {"lost": float(len(head)), "tail": float(len(tail))}
+            yield Candidate(a, m.end(), ev, f"{whole} without its first {len(head)} character(s)")
+
+    def accept(self, cand: Candidate) -> bool:
+        ev = cand.evidence
+        return ev["tail"] >= self.min_tail and ev["lost"] <= self.max_lost
+
+    def confidence(self, cand: Candidate) -> float:
+        return 0.75
+
+
+@register
+class CutDocumentWord(Rule):
+    """A word cut short that the document writes whole elsewhere ("Mirzi约耶夫" where the text
+    also has "Mirziyoyev"): a letter run found once, no word of its own, that begins a longer
+    run of the document. The document's own vocabulary says what the lexicon cannot for names.
+
+    Evidence: the fragment's frequency (``zipf``), the letters the whole word has beyond it
+    (``missing``), and whether the fragment reads as pinyin (``pinyin``: "Xin" begins "Xinjiang"
+    and is a name of its own)."""
+
+    name = "cut-document-word"
+    kind = "truncation"
+
+    def __init__(self, min_letters: int = 4, max_zipf: float = 2.0, min_missing: int = 2) -> None:
+        self.min_letters = min_letters
+        self.max_zipf = max_zipf  # a fragment more frequent than this is a word ("Uzbek" of "Uzbekistan")
+        self.min_missing = min_missing  # the whole word is at least this much longer
+
+    def score(self, ctx: DocContext) -> Iterator[Candidate]:
+        from bisect import bisect_right
+
+        vocab = ctx.vocabulary
+        words = sorted(w for w in vocab if len(w) >= self.min_letters + self.min_missing)
+        lex = ctx.lexicon
+        found: dict[str, dict[str, float]] = {}
+        for tok, n in vocab.items():
+            if n != 1 or len(tok) < self.min_letters or tok.isupper() or not tok.isalpha():
+                continue
+            i = bisect_right(words, tok)
+            if i >= len(words) or not words[i].startswith(tok) or len(words[i]) - len(tok) < self.min_missing:
+                continue
+            zipf = lex.zipf(tok)
+            if zipf >= self.max_zipf:
+                continue
+            found[tok] = {"zipf": zipf, "missing": float(len(words[i]) - len(tok)), "pinyin": float(is_pinyin(tok))}
+        if not found:
+            return
+        tokens = ctx.tokens
+        for k in tokens.where(frozenset(found)):
+            a, b = int(tokens.starts[k]), int(tokens.ends[k])
+            nxt, prev = ctx.text[b : b + 1], ctx.text[a - 1 : a] if a else ""
+            if nxt in ("-", "'", "’") or any(
+                c.isalpha() and not c.isascii() and not HAN_RE.match(c) for c in nxt + prev
+            ):
+                continue  # a compound's first part ("Mirzi-style"), or a run a letter like ş ends ("Kahramanmaraş")
+            tok = tokens.words[k]
+            yield Candidate(a, b, dict(found[tok]), f"cut short: the document writes a longer word starting '{tok}'")
+
+    def accept(self, cand: Candidate) -> bool:
+        ev = cand.evidence
+        return ev["zipf"] < self.max_zipf and ev["missing"] >= self.min_missing and not ev["pinyin"]
+
+    def confidence(self, cand: Candidate) -> float:
+        return 0.7

@@ -55,8 +55,8 @@ def _quoted(text: str, a: int, b: int) -> bool:
         j += 1
     if i < 0 or j >= len(text):
         return False
-    closer = _OPENERS.get(text[i])
-    return closer is not None and text[j] == closer
+    closer = _OPENERS.get(text[i])  # closing after the stretch, or as its last character ("《…》,")
+    return closer is not None and (text[j] == closer or text[b - 1] == closer)
 
 
 def _bracketed(text: str, a: int, b: int, reach: int = 60) -> bool:
@@ -76,7 +76,7 @@ def _glossed(text: str, a: int, b: int) -> bool:
     """Is ``text[a:b]`` followed by its translation in brackets ("习近平 (Xi Jinping)",
     "双碳 (“dual carbon”)")?"""
     j = b
-    while j < len(text) and text[j] == " ":
+    while j < len(text) and text[j] in " ”’\"'」』》":  # past its own closing quote: "“…” (“…”)"
         j += 1
     if j + 1 >= len(text) or text[j] not in "(（":
         return False
@@ -156,6 +156,7 @@ class UntranslatedSentence(Rule):
         min_name_words: int = 5,
         quotation_words: int = 6,
         quotation_han: int = 10,
+        quoted_phrase_han: int = 6,
     ) -> None:
         self.min_words = min_words  # Latin words, for English inside a Chinese document
         self.min_han = min_han  # Han characters, for Chinese inside an English document
@@ -167,6 +168,7 @@ class UntranslatedSentence(Rule):
         # left untranslated, not a title or a gloss
         self.quotation_words = quotation_words
         self.quotation_han = quotation_han
+        self.quoted_phrase_han = quoted_phrase_han  # Han in “…” with no gloss, in English text
 
     def score(self, ctx: DocContext) -> Iterator[Candidate]:
         lang = ctx.dominance.language
@@ -192,7 +194,7 @@ class UntranslatedSentence(Rule):
             )
             for a, b in sentences(text, m.start(), m.end()):
                 b = _trim_number(text, a, b)
-                a = _trim_code(text, a, b, self.min_words)
+                a0, a = a, _trim_code(text, a, b, self.min_words)
                 # words; a code with digits ("B0CX7K2M9T", "2030") is none
                 words = [w for w in _ALNUM_RE.findall(text, a, b) if not any(c.isdigit() for c in w)]
                 if len(words) < 2:
@@ -207,7 +209,8 @@ class UntranslatedSentence(Rule):
                     "words": float(len(words)),
                     "known_share": known / len(words),
                     "english_words": float(english),
-                    "quoted": float(titled or _quoted(text, a, b)),
+                    # ("（SCO Samarkand Summit）": the bracket holds the code too)
+                    "quoted": float(titled or _quoted(text, a, b) or _quoted(text, a0, b)),
                     "institution": float(_institution(words)),
                     # a quotation's stop, or its comma before "she said" ("…asked for,”许璐说")
                     "full_stop": float(_last_stop(text, a, b) in ".!?,"),
@@ -228,7 +231,13 @@ class UntranslatedSentence(Rule):
                     a0 -= 1
                 glossed = _glossed(text, a, b) or _bracketed(text, a, b)
                 quoted = glossed or _quoted(text, a, b) or _quoted(text, a0, b)
+                i = a - 1
+                while i >= 0 and text[i] == " ":
+                    i -= 1
+                opener = text[i] if i >= 0 and quoted else ""
                 ev = {"han": float(n), "quoted": float(quoted), "glossed": float(glossed)}
+                ev["title"] = float(opener in ("《", "「", "『"))  # a title in Chinese title marks
+                ev["double_quoted"] = float(opener in ("“", '"'))
                 ev["full_stop"] = float(_last_stop(text, a, b) in "。！？，")
                 yield Candidate(a, b, ev, f"Chinese in an English document ({n} characters)")
 
@@ -236,11 +245,13 @@ class UntranslatedSentence(Rule):
         """A whole sentence in quotes, its stop inside them: someone's words left untranslated."""
         if ev.get("said"):
             return True
-        if not ev["full_stop"]:
-            return False
-        if "han" in ev:
-            return not ev["glossed"] and ev["han"] >= self.quotation_han
-        return ev["words"] >= self.quotation_words and ev["english_words"] >= 2
+        if "han" in ev:  # a phrase in quotation marks with no English beside it is someone's words too
+            if ev["glossed"] or ev.get("title"):
+                return False
+            return (ev["full_stop"] > 0 and ev["han"] >= self.quotation_han) or (
+                ev.get("double_quoted", 0.0) > 0 and ev["han"] >= self.quoted_phrase_han
+            )
+        return ev["full_stop"] > 0 and ev["words"] >= self.quotation_words and ev["english_words"] >= 2
 
     def accept(self, cand: Candidate) -> bool:
         ev = cand.evidence
