@@ -207,6 +207,11 @@ def test_merge_negative_rare_words_names_and_brands(detector):
         ("共同提高中吉三大口岸通关通关效率。", "通关通关"),
         ("开展更多联合考古、影视等活动影视制作、艺术展览等活动让两国文明更加丰富。", "影视等活动"),
         ("赴吉中国公民数量持续增长tinues to increase, the community grows.", "tinues to increase"),
+        # the clause the English is glued to says it, not the whole sentence before it
+        (
+            "我们不给他们定具体的名次目标，只希望他们把平时训练的东西发挥出来show what they have practised in training。",
+            "show what they have practised in training",
+        ),
     ],
 )
 def test_duplication_positive(detector, text, expected):

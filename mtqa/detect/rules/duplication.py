@@ -317,7 +317,9 @@ class TranslatedTail(Rule):
             while a > 0 and j.start - a < 60 and text[a - 1] not in _ZH_SENT_END:
                 a -= 1
             zh = text[a : j.start]
-            options = sorted({zh[-4:], zh})
+            comma = max(zh.rfind("，"), zh.rfind(","))
+            # the last four characters, the clause the tail is glued to, the sentence so far
+            options = sorted({zh[-4:], zh[comma + 1 :], zh} - {""})
             cands.append((j.start, end, options))
         if not cands:
             return
