@@ -778,3 +778,12 @@ def test_model_codes_and_glossed_terms_stay_and_numbers_finished_in_numerals_do_
         "Outside the town, the open ": "duplication",
         "Zhumadianin": "merge",
     }
+
+
+def test_an_english_clause_abandoned_and_started_again(detector):
+    text = EN_CONTEXT + (
+        "State Grid has proposed To ease the bottleneck, State Grid has proposed a second line.\n"
+        "The Annual Meeting of Boao Forum opened. The Annual Meeting of Boao Forum closed. "
+        "Visitors saw the Ruins of St. Paul's Immersive Exhibition at the Ruins of St. Paul's, Macau."
+    )
+    assert [(s.text, s.fix) for s in detector.detect(text).spans] == [("State Grid has proposed ", "")]

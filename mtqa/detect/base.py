@@ -232,6 +232,18 @@ class DocContext:
         """Every Latin letter run of the document, case kept, with its count."""
         return Counter(self.tokens.words)
 
+    @cached_property
+    def lower_words(self) -> list[str]:
+        """The letter runs of :attr:`tokens`, lowercased (lengths kept)."""
+        words = self.tokens.words
+        return "\n".join(words).lower().split("\n") if words else []
+
+    @cached_property
+    def word_ids(self) -> np.ndarray:
+        """A hash per lowercased letter run, for vectorised comparisons of word sequences."""
+        low = self.lower_words
+        return np.fromiter(map(hash, low), dtype=np.int64, count=len(low))
+
     def recurs(self, token: str) -> bool:
         """Does ``token`` occur intact (as a whole letter run) more than once in the document?"""
         return self.vocabulary.get(token, 0) >= 2

@@ -192,8 +192,7 @@ class RepeatedWords(Rule):
         words = tokens.words
         if len(words) < 2:
             return
-        low = "\n".join(words).lower().split("\n")  # ASCII letter runs: lengths kept
-        ids = np.fromiter(map(hash, low), dtype=np.int64, count=len(low))
+        low, ids = ctx.lower_words, ctx.word_ids
         hits: list[tuple[int, int]] = []
         for n in range(1, self.max_words + 1):
             if len(ids) < 2 * n:
@@ -278,6 +277,79 @@ class DoubleArticle(Rule):
         return 0.7
 
 
+@register
+class AbandonedStart(Rule):
+    """An English clause given up after a few words and started again, the first words said
+    twice with a new sentence pushed in between ("State Grid has proposed To ease the bottleneck,
+    State Grid has proposed a second line"): the first copy runs into a capitalised word with no
+    punctuation after a lowercase content word, and the same words come back within ``max_gap``
+    words, in the same sentence.
+    The first copy is the span; the fix deletes it."""
+
+    name = "abandoned-start"
+    kind = "duplication"
+
+    def __init__(self, min_words: int = 3, max_words: int = 8, max_gap: int = 12, function_zipf: float = 6.0) -> None:
+        self.min_words = min_words
+        self.max_words = max_words
+        self.max_gap = max_gap  # words between the two copies, at most
+        # copy 1 ends in a lowercase content word; a function word ("of", "in") before a capital
+        # is a name going on
+        self.function_zipf = function_zipf
+
+    def score(self, ctx: DocContext) -> Iterator[Candidate]:
+        text, tokens = ctx.text, ctx.tokens
+        words = tokens.words
+        n = self.min_words
+        if len(words) < 2 * n + 1:
+            return
+        starts, ends, codes = tokens.starts, tokens.ends, ctx.codes
+        # where copy 1 can end: a lowercase word, one space, a capitalised word; then the same n
+        # words again within max_gap words (vectorised over those places)
+        first = codes[starts]
+        upper, lower = (first >= 65) & (first <= 90), (first >= 97) & (first <= 122)
+        spaced = (starts[1:] - ends[:-1] == 1) & (codes[ends[:-1]] == 32)
+        ks = np.nonzero(upper[1:] & lower[:-1] & spaced)[0] + 1  # index of the capitalised word
+        ids = ctx.word_ids
+        ks = ks[(ks >= n) & (ks + 1 + n <= len(ids))]
+        if not len(ks):
+            return
+        found: dict[int, int] = {}  # k -> j, the nearest second copy
+        for g in range(self.max_gap, 0, -1):
+            j = ks + g
+            ok = j + n <= len(ids)
+            for t in range(n):
+                ok &= ids[np.minimum(ks - n + t, len(ids) - 1)] == ids[np.minimum(j + t, len(ids) - 1)]
+            found.update(zip(ks[ok].tolist(), j[ok].tolist(), strict=True))
+        low = ctx.lower_words
+        for k, j in sorted(found.items()):
+            i = k - n  # copy 1 reaches back as far as the two copies agree
+            while i > 0 and k - i < self.max_words and low[i - 1] == low[i - 1 + j - (k - n)]:
+                if not _WITHIN_RE.fullmatch(text[int(ends[i - 1]) : int(starts[i])]):
+                    break
+                i -= 1
+            if i + j - (k - n) <= k:
+                continue  # the copies touch: a plain repeat (repeated-words)
+            a, b, nxt = int(starts[i]), int(ends[k - 1]), int(starts[k])
+            end_word, end_at = words[k - 1], int(starts[k - 1])
+            if text[a].islower() or _STOP_RE.search(text, b, int(starts[j])):
+                continue  # copy 1 opens with a capital; no sentence ends between the copies
+            if ctx.lexicon.zipf(end_word) >= self.function_zipf or not end_word.islower():
+                continue  # "Annual Meeting of Boao…", "The death toll in Gaza": a name goes on
+            if len(end_word) < 3 or text[end_at - 1] in "'’-":
+                continue  # "Ruins of St. Paul's Immersive …": the end of a word, not a word
+            ev = {"words": float(k - i), "gap": float(j - k)}
+            yield Candidate(a, nxt, ev, f"'{text[a:b]}' abandoned and started again", fix="")
+
+    def accept(self, cand: Candidate) -> bool:
+        ev = cand.evidence
+        return self.min_words <= ev["words"] <= self.max_words and ev["gap"] <= self.max_gap
+
+    def confidence(self, cand: Candidate) -> float:
+        return 0.75
+
+
+_STOP_RE = re.compile(r"[.!?。！？\n]")
 _TAIL_END_RE = re.compile(r"[,.;:!?，。；：！？]")
 _ZH_SENT_END = frozenset("。！？；!?;\n")
 
