@@ -43,16 +43,22 @@ def is_pinyin(word: str) -> bool:
 HAN_RUN_RE = re.compile(r"[\u3400-\u9fff]+")
 
 
+def _run_readings(run: str) -> list[list[str]] | None:
+    """Every toneless reading of each character of a Han run (None if pypinyin skips one)."""
+    from pypinyin import Style, pinyin
+
+    readings = pinyin(run, style=Style.NORMAL, heteronym=True, errors="ignore")
+    return readings if len(readings) == len(run) else None
+
+
 @lru_cache(maxsize=4096)
 def han_readings(text: str, max_syllables: int = 3) -> frozenset[str]:
     """Toneless pinyin of every run of 1..``max_syllables`` Han characters in ``text``, in every
     reading of each character (翟 is di and, as a surname, zhai)."""
-    from pypinyin import Style, pinyin
-
     out: set[str] = set()
     for run in HAN_RUN_RE.findall(text):
-        readings = pinyin(run, style=Style.NORMAL, heteronym=True, errors="ignore")
-        if len(readings) != len(run):
+        readings = _run_readings(run)
+        if readings is None:
             continue
         for i in range(len(run)):
             for k in range(1, max_syllables + 1):
@@ -65,15 +71,13 @@ def han_words_read_as(text: str, keys: set[str], max_chars: int = 4, max_scan: i
     """The Han substrings of ``text`` (2..``max_chars`` characters) whose toneless pinyin, in any
     reading of each character, spelled without spaces is one of ``keys`` ("yangjiahao": 杨家豪).
     Only the first ``max_scan`` characters of ``text`` are read."""
-    from pypinyin import Style, pinyin
-
     prefixes = {k[:i] for k in keys for i in range(1, len(k) + 1)}
     out: dict[str, set[str]] = {}
     for run in HAN_RUN_RE.findall(text[:max_scan]):
         if len(run) < 2:
             continue
-        readings = pinyin(run, style=Style.NORMAL, heteronym=True, errors="ignore")
-        if len(readings) != len(run):
+        readings = _run_readings(run)
+        if readings is None:
             continue
         for i in range(len(run) - 1):
             spelled = {""}

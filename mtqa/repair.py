@@ -21,13 +21,15 @@ from __future__ import annotations
 import difflib
 import logging
 import re
-from bisect import bisect_right
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
+from mtqa.detect.rules.untranslated import QUOTED_PHRASE_HAN
 from mtqa.passages import Passage
 from mtqa.pinyin import is_pinyin
 from mtqa.record import Candidate
@@ -293,9 +295,6 @@ def _quotation(stretch: str, min_words: int = 6, min_han: int = 10) -> bool:
     if inner[-1:] not in ".!?,。！？，":  # a stop, or the comma before "she said"
         return False
     return len(_WORD_RE.findall(inner)) >= min_words or len(HAN_RE.findall(inner)) >= min_han
-
-
-QUOTED_PHRASE_HAN = 6  # the detector's untranslated-sentence.quoted_phrase_han
 
 
 def _quoted_phrase(text: str, a: int, b: int) -> bool:
@@ -848,11 +847,12 @@ def latin_names(text: str, spans: Sequence[Span], max_zipf: float = 4.0) -> froz
 
     marks = sorted((s.start, s.end) for s in spans)
     starts = [a for a, _ in marks]
+    reach = list(accumulate((b for _, b in marks), max))  # the furthest end of the spans so far
     out: set[str] = set()
     for m in _LATIN_STRETCH_RE.finditer(text):
-        i = bisect_right(starts, m.end()) - 1  # the last span starting before the stretch ends
-        if any(a < m.end() and m.start() < b for a, b in marks[max(0, i - 8) : i + 1]):
-            continue
+        i = bisect_left(starts, m.end()) - 1  # the last span starting before the stretch ends
+        if i >= 0 and reach[i] > m.start():
+            continue  # a span touches the stretch
         words = _WORD_RE.findall(m.group())
         if not words or not all(w[0].isupper() for w in words):
             continue

@@ -132,44 +132,15 @@ _LATIN_HAN_GLOSS_RE = re.compile(
 _CAPITALS_RE = re.compile(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
 
 
+# Words that open a gloss's Latin side before the name itself: function words and titles
 _NOT_NAME = frozenset(
-    [
-        "in",
-        "the",
-        "at",
-        "on",
-        "of",
-        "and",
-        "for",
-        "to",
-        "by",
-        "from",
-        "with",
-        "a",
-        "an",
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "professor",
-        "president",
-        "premier",
-        "chairman",
-        "chairwoman",
-        "minister",
-        "deputy",
-        "vice",
-        "director",
-        "general",
-        "secretary",
-        "ambassador",
-        "governor",
-        "mayor",
-        "chief",
-        "ceo",
-    ]
-)
+    (
+        "in", "the", "at", "on", "of", "and", "for", "to", "by", "from", "with", "a", "an",
+        "mr", "mrs", "ms", "dr", "prof", "professor", "president", "premier", "chairman", "chairwoman",
+        "minister", "deputy", "vice", "director", "general", "secretary", "ambassador", "governor",
+        "mayor", "chief", "ceo",
+    )
+)  # fmt: skip
 
 
 def document_terms(text: str, max_name_words: int = 3, max_gloss_words: int = 5) -> list[tuple[str, str]]:

@@ -311,16 +311,14 @@ class AbandonedStart(Rule):
         spaced = (starts[1:] - ends[:-1] == 1) & (codes[ends[:-1]] == 32)
         ks = np.nonzero(upper[1:] & lower[:-1] & spaced)[0] + 1  # index of the capitalised word
         ids = ctx.word_ids
-        ks = ks[(ks >= n) & (ks + 1 + n <= len(ids))]
-        if not len(ks):
-            return
+        ks = ks[ks >= n]
         found: dict[int, int] = {}  # k -> j, the nearest second copy
         for g in range(self.max_gap, 0, -1):
-            j = ks + g
-            ok = j + n <= len(ids)
+            k = ks[ks + g + n <= len(ids)]  # a second copy g words after k fits
+            ok = np.ones(len(k), dtype=bool)
             for t in range(n):
-                ok &= ids[np.minimum(ks - n + t, len(ids) - 1)] == ids[np.minimum(j + t, len(ids) - 1)]
-            found.update(zip(ks[ok].tolist(), j[ok].tolist(), strict=True))
+                ok &= ids[k - n + t] == ids[k + g + t]
+            found.update((kk, kk + g) for kk in k[ok].tolist())
         low = ctx.lower_words
         for k, j in sorted(found.items()):
             i = k - n  # copy 1 reaches back as far as the two copies agree

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from functools import cache
 
@@ -621,8 +622,6 @@ class CutDocumentWord(Rule):
         self.min_missing = min_missing  # the whole word is at least this much longer
 
     def score(self, ctx: DocContext) -> Iterator[Candidate]:
-        from bisect import bisect_right
-
         vocab = ctx.vocabulary
         words = sorted(w for w in vocab if len(w) >= self.min_letters + self.min_missing)
         lex = ctx.lexicon

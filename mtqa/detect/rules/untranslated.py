@@ -46,11 +46,22 @@ INSTITUTION_HEADS = frozenset(
 )  # fmt: skip
 
 
-def _quoted(text: str, a: int, b: int) -> bool:
-    """Is ``text[a:b]`` wrapped in quotes or brackets (a title, a gloss in parentheses)?"""
-    i, j = a - 1, b
+# Han in “…” inside English text with no English gloss beside it, this long, is someone's words
+# (the detector's default; the repair reads quoted phrases the same way)
+QUOTED_PHRASE_HAN = 6
+
+
+def _before(text: str, a: int) -> int:
+    """Index of the last character before ``a`` that is not a space (-1 if none)."""
+    i = a - 1
     while i >= 0 and text[i] == " ":
         i -= 1
+    return i
+
+
+def _quoted(text: str, a: int, b: int) -> bool:
+    """Is ``text[a:b]`` wrapped in quotes or brackets (a title, a gloss in parentheses)?"""
+    i, j = _before(text, a), b
     while j < len(text) and text[j] == " ":
         j += 1
     if i < 0 or j >= len(text):
@@ -156,7 +167,7 @@ class UntranslatedSentence(Rule):
         min_name_words: int = 5,
         quotation_words: int = 6,
         quotation_han: int = 10,
-        quoted_phrase_han: int = 6,
+        quoted_phrase_han: int = QUOTED_PHRASE_HAN,
     ) -> None:
         self.min_words = min_words  # Latin words, for English inside a Chinese document
         self.min_han = min_han  # Han characters, for Chinese inside an English document
@@ -231,9 +242,7 @@ class UntranslatedSentence(Rule):
                     a0 -= 1
                 glossed = _glossed(text, a, b) or _bracketed(text, a, b)
                 quoted = glossed or _quoted(text, a, b) or _quoted(text, a0, b)
-                i = a - 1
-                while i >= 0 and text[i] == " ":
-                    i -= 1
+                i = _before(text, a)
                 opener = text[i] if i >= 0 and quoted else ""
                 ev = {"han": float(n), "quoted": float(quoted), "glossed": float(glossed)}
                 ev["title"] = float(opener in ("《", "「", "『"))  # a title in Chinese title marks
