@@ -89,3 +89,24 @@ def han_words_read_as(text: str, keys: set[str], max_chars: int = 4, max_scan: i
                     for s in spelled & keys:
                         out.setdefault(s, set()).add(run[i : i + k])
     return out
+
+
+@lru_cache(maxsize=4096)
+def term_readings(term: str, max_chars: int = 6, max_readings: int = 256) -> frozenset[str]:
+    """Toneless pinyin, spelled without spaces, of the last 2..``max_chars`` characters of a Han
+    ``term`` in every reading of each character (ü spelled both v and u), at most
+    ``max_readings`` per length."""
+    readings = _run_readings(term)
+    out: set[str] = set()
+    if readings is None:
+        return frozenset()
+    for k in range(2, min(max_chars, len(term)) + 1):
+        spelled = {""}
+        for options in readings[len(term) - k :]:
+            spelled = {s + r for s in spelled for r in options}
+            if len(spelled) > max_readings:
+                break
+        else:
+            out.update(spelled)
+    out |= {r.replace("ü", "v") for r in out} | {r.replace("ü", "u") for r in out}
+    return frozenset(out)

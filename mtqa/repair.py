@@ -29,7 +29,7 @@ from functools import cache
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
-from mtqa.detect.rules.untranslated import QUOTED_PHRASE_HAN
+from mtqa.detect.rules.untranslated import QUOTED_PHRASE_HAN, QUOTED_PHRASE_WORDS, institution_name
 from mtqa.passages import Passage
 from mtqa.pinyin import is_pinyin
 from mtqa.record import Candidate
@@ -225,12 +225,13 @@ def foreign_pieces(
             words = _WORD_RE.findall(m.group())
             if not words or all(is_legit_latin(w, known) for w in words) or _is_gloss(text, m.start(), m.end()):
                 continue
-            if _brand_phrase(m.group(), words, known):
+            if _brand_phrase(m.group(), words, known) and not institution_name(words):
                 continue  # "TikTok Shop", "Mate 60 Pro": a product or brand name, kept in Latin
+                # (an institution's or a place's name is translated: "Haikou Meilan International Airport")
             a, b = m.start(), m.end()
             while b > a and text[b - 1] in " \t":
                 b -= 1
-            if _quotation(text[a:b]):  # the quotation's closing mark stays where it is
+            if _quotation(text[a:b]) or _quoted_phrase(text, a, b):  # the closing mark stays where it is
                 while b > a and text[b - 1] in "”’\"'":
                     b -= 1
             head = _WORD_RE.match(text, a)
@@ -299,11 +300,19 @@ def _quotation(stretch: str, min_words: int = 6, min_han: int = 10) -> bool:
 
 def _quoted_phrase(text: str, a: int, b: int) -> bool:
     """Han in quotation marks inside English with no English beside it (``had “不存在悬而未决的问题”
-    on their border``): someone's words left untranslated, as the detector reads them."""
+    on their border``), or a lowercase English phrase in quotation marks inside Chinese, not in
+    brackets (``预警“showed the value of regional cooperation”``): someone's words left
+    untranslated, as the detector reads them."""
     i = a
     while i > 0 and text[i - 1] == " ":
         i -= 1
-    if text[i - 1 : i] not in ("“", '"') or len(HAN_RE.findall(text, a, b)) < QUOTED_PHRASE_HAN:
+    if text[i - 1 : i] not in ("“", '"'):
+        return False
+    if text[a : a + 1].isascii() and text[a : a + 1].isalpha():
+        if not text[a].islower() or len(_WORD_RE.findall(text, a, b)) < QUOTED_PHRASE_WORDS:
+            return False
+        return text[: i - 1].rstrip()[-1:] not in ("(", "（") and not re.match(r"[”\"]?\s*[（(]", text[b:])
+    if len(HAN_RE.findall(text, a, b)) < QUOTED_PHRASE_HAN:
         return False
     after = re.match(r"[”\"]?\s*[（(]\s*[“\"]?[A-Za-z]", text[b:])
     before = re.search(r"[A-Za-z][”\"]?\s*[（(]\s*$", text[:i])  # "the slogan “…” (“…”)" either way
@@ -753,6 +762,19 @@ class Repairer:
 _KEEP_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]*")
 
 
+_ORDINAL_RE = re.compile(r"\d+(?:st|nd|rd|th)")
+_SENTENCE_GAP_RE = re.compile(r"(?<=[.!?])\s+")
+
+
+def _sentence_parts(start: int, stretch: str) -> list[tuple[int, int]]:
+    """Offsets of the sentences of a Latin stretch that begins at ``start``."""
+    out, a = [], 0
+    for m in _SENTENCE_GAP_RE.finditer(stretch):
+        out.append((start + a, start + m.start()))
+        a = m.end()
+    return [*out, (start + a, start + len(stretch.rstrip()))]
+
+
 def lost_tokens(
     original: str, candidate: str, known: frozenset[str], damaged: Sequence[tuple[int, int]] = ()
 ) -> list[str]:
@@ -761,10 +783,18 @@ def lost_tokens(
     ``damaged``: offsets of the original that the detector found cut, glued or merged; a token
     touching one is damage, not a code (``countr1992`` in "two countr1992年")."""
     keep = set()
+    # an institution's or a place's name left in English is translated whole ("Haikou Meilan
+    # International Airport" -> 海口美兰国际机场): its words are no tokens to keep
+    named = [
+        (a, b)
+        for m in _LATIN_STRETCH_RE.finditer(original)
+        for a, b in _sentence_parts(m.start(), m.group())
+        if institution_name(_WORD_RE.findall(original, a, b)) and not _is_gloss(original, a, b)
+    ]
     for m in _KEEP_RE.finditer(original):
         t = m.group()
-        if t.isdigit() or any(a < m.end() and m.start() < b for a, b in damaged):
-            continue
+        if t.isdigit() or _ORDINAL_RE.fullmatch(t) or any(a < m.end() and m.start() < b for a, b in (*damaged, *named)):
+            continue  # numbers (new_numbers' business), ordinals ("the 16th" -> 16日), damage
         if is_legit_latin(t, known) or _is_gloss(original, m.start(), m.end()):
             keep.add(t)
     for m in _LATIN_STRETCH_RE.finditer(original):  # glosses and titles of several words

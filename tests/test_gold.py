@@ -54,9 +54,9 @@ def test_detector_on_the_independent_gold_of_002(detector, gold_002):
 @pytest.mark.parametrize("path", [p for p in DEV_GOLD if p.parent.name == "garbled"], ids=lambda p: p.name)
 def test_detector_on_garbled_development_documents(detector, path):
     rep, _ = _report(detector, path)
-    # a regression floor below the 0.85: the documents of the latest rounds hold misses
-    # no rule reaches yet (cut product and species names, a Latin binomial glued, "heat" for Wheat)
-    assert rep["corruption_recall"] >= 0.83
+    # the 0.85 on held-out documents, as a floor on every development document (misses
+    # no rule reaches yet: cut product and species names, a Latin binomial glued, "heat" for Wheat)
+    assert rep["corruption_recall"] >= 0.85
     assert rep["untranslated_recall_strict"] >= 0.9
     assert rep["precision"] >= 0.9
     assert rep["traps_flagged"] <= 1

@@ -15,6 +15,7 @@ from mtqa.repair import (
     foreign_pieces,
     foreign_share,
     kept_share,
+    lost_tokens,
     new_numbers,
     pre_edit,
     splice,
@@ -525,3 +526,22 @@ def test_a_gloss_with_a_letter_like_u_umlaut_stays_and_a_quoted_chinese_phrase_i
     assert [p.text for p in foreign_pieces(en, "en")] == ["不存在悬而未决的问题"]
     # a quoted Chinese phrase with its English in brackets is a gloss
     assert foreign_pieces("Its slogan is “港通四海，货达全球” (“a port linked to the four seas”).", "en") == []
+
+
+def test_quoted_english_phrases_and_place_names_are_translated_in_chinese():
+    text = (
+        "委员会称，预警“showed the value of regional cooperation”。Haikou Meilan International Airport取消航班。"
+        "他们提出“双碳”（“dual carbon goals for the region”）目标，展览“Bronze Echoes: Treasures of Xi’an”开幕，"
+        "商家入驻TikTok Shop。"
+    )
+    assert [p.text for p in foreign_pieces(text, "zh")] == [
+        "showed the value of regional cooperation",
+        "Haikou Meilan International Airport",
+    ]
+
+
+def test_lost_tokens_ignore_ordinals_and_translated_place_names():
+    original = "By noon on the 16th, power was back. Haikou MeilanInternational Airport取消航班，HSK考试照常。"
+    candidate = "16日中午恢复供电。海口美兰国际机场取消航班，HSK考试照常。"
+    assert lost_tokens(original, candidate, frozenset()) == []
+    assert lost_tokens(original, candidate.replace("HSK", "汉语水平"), frozenset()) == ["HSK"]

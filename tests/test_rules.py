@@ -446,6 +446,9 @@ def test_orphan_fragment_leaves_tatoeba_paragraphs_and_000_alone(detector):
         ("Trade rose sharply this year. ration between the two ports improved as well.", "ration"),
         # a lowercase word standing alone as a sentence
         ("The talks covered carbon pricing. ions Brussels wants a common price.", "ions"),
+        # no word, but the start of a rare one the large list knows ("flatbread", "overdependence")
+        ("Stalls sell a thin flatbr stuffed with leeks.", "flatbr"),
+        ("Analysts warned of overdepen on a single buyer.", "overdepen"),
     ],
 )
 def test_cut_words_inside_and_between_sentences(detector, text, token):
@@ -650,6 +653,9 @@ def test_merges_with_a_pinyin_name_or_a_country_acronym(detector):
     # a place name and a function word; a name and a noun is a site's or a paper's name
     macao = EN_CONTEXT + "The tournament opens in Macaoon May 12, Chinanews reported."
     assert [s.text for s in detector.detect(macao).spans] == ["Macaoon"]
+    # a rare name glued to "and"; a pinyin province glued to a verb ("won" is no pinyin)
+    text = EN_CONTEXT + "Flights link Almaty, Tashkent, Urumqiand Xi'an. A rower from Jiangsuwon gold in Paris."
+    assert {s.text: s.kind for s in detector.detect(text).spans} == {"Urumqiand": "merge", "Jiangsuwon": "merge"}
 
 
 def test_chinese_repeats_in_a_list_and_a_clause_abandoned_and_restarted(detector):
@@ -787,3 +793,118 @@ def test_an_english_clause_abandoned_and_started_again(detector):
         "Visitors saw the Ruins of St. Paul's Immersive Exhibition at the Ruins of St. Paul's, Macau."
     )
     assert [(s.text, s.fix) for s in detector.detect(text).spans] == [("State Grid has proposed ", "")]
+
+
+def test_names_cut_short_that_the_large_list_knows_whole(detector):
+    en = EN_CONTEXT + "The coach, a former sprinter from Samarka, trains twelve athletes."
+    assert [(s.text, s.kind, s.fix) for s in detector.detect(en).spans] == [("Samarka", "truncation", "Samarkand")]
+    zh = ZH_CONTEXT * 2 + "研究人员使用美国Landsa 8卫星的影像，对安集延（Andija）周边的农田进行了监测。"
+    assert kinds_besides_repeats(detector, zh) == {"Landsa": "truncation", "Andija": "truncation"}
+    # short runs are names of their own; a word glued to a function word is a merge
+    clean = EN_CONTEXT + "Sellers on Uzum and Modro ship daily. The Training Centerin Beijing opened."
+    assert {s.text: s.kind for s in detector.detect(clean).spans} == {"Centerin": "merge"}
+
+
+def test_glued_words_brands_and_function_words_in_chinese(detector):
+    zh = ZH_CONTEXT * 2 + "商家通过Lazada、Shopee等平台出海，另一家工厂委托Dongguan一家企业代工。"
+    assert kinds_besides_repeats(detector, zh) == {"Dongguan": "switch"}
+    # a function word glued twice is still no term of the document's
+    twice = ZH_CONTEXT * 2 + "不少观众在that件青铜器前驻足。专家说that些纹饰很少见。"
+    assert kinds_besides_repeats(detector, twice) == {"that": "switch"}
+    assert [s.text for s in detector.detect(twice).spans if s.kind == "switch"] == ["that", "that"]
+
+
+def test_glosses_with_a_number_or_a_misdecoded_quote_are_left_alone(detector):
+    zh = ZH_CONTEXT * 2 + "消费者关心的“七天无理由退货”（7-day no-reason return）规则同样适用。"
+    assert kinds_besides_repeats(detector, zh) == {}
+    title = ZH_CONTEXT * 2 + "展览英文名为â€œBronze Echoes: Treasures from the Tang”，中文名为“青铜回响”。"
+    assert kinds_besides_repeats(detector, title) == {"â€œ": "mojibake"}
+
+
+def test_pinyin_gloss_of_a_chinese_name_without_its_space(detector):
+    zh = ZH_CONTEXT * 2 + "负责人陈建国（ChenJianguo）说，订单来自马来西亚。另一位店主李明（Li Ming）也这样说。"
+    assert kinds_besides_repeats(detector, zh) == {"ChenJianguo": "merge"}
+
+
+def test_english_repeats_restarts_and_articles(detector):
+    text = EN_CONTEXT + (
+        "She landed in Xi’an in the morning. The fair showed 186 films from 42 countries and and regions. "
+        "COMAC submitted its COMAC submitted its application in 2019. "
+        "She said: “I did not know if anyone would watch it. I did not know if anyone would watch it. I only knew.”"
+    )
+    spans = {(s.text, s.fix) for s in detector.detect(text).spans}
+    assert spans == {
+        ("and and", "and"),
+        ("COMAC submitted its ", ""),
+        ("I did not know if anyone would watch it.", ""),
+    }
+
+
+def test_a_number_finished_in_chinese_numerals_in_english_text(detector):
+    text = EN_CONTEXT + "The series will be available to members from September 2零. Viewers welcomed it."
+    assert [(s.text, s.kind, s.fix) for s in detector.detect(text).spans] == [("2零", "truncation", "20")]
+
+
+def test_a_sentence_started_again_right_away_keeps_the_second_start(detector):
+    text = EN_CONTEXT + "Each batch is tested Each batch is standardised to contain 0.4 mg of the extract."
+    [span] = detector.detect(text).spans
+    assert (span.text, span.kind, span.fix) == ("Each batch is tested ", "duplication", "")
+
+
+def test_names_glued_to_a_word_when_the_document_writes_the_name_alone(detector):
+    text = EN_CONTEXT + (
+        "Dr. Anna Vogel leads the unit. “We test what works,” Vogelsaid. The line starts in EastJakarta "
+        "and ends near Bandung; Jakarta has grown fast. Student Peter Otieno, or PeterOtieno in the list, agreed. "
+        "AirAsia flies across Asia."
+    )
+    assert {s.text: s.kind for s in detector.detect(text).spans} == {
+        "Vogelsaid": "merge",
+        "EastJakarta": "merge",
+        "PeterOtieno": "merge",
+    }
+
+
+def test_english_left_in_chinese_as_a_quoted_phrase_or_a_place_name(detector):
+    zh = ZH_CONTEXT * 2 + (
+        "委员会称，这次预警“showed the value of regional cooperation”。"
+        "受台风影响，Haikou Meilan International Airport取消航班412架次。"
+        "他们提出“双碳”（“dual carbon goals for the region”）目标，并发布了“Bronze Echoes: Treasures of Xi'an”展览。"
+    )
+    assert kinds_besides_repeats(detector, zh) == {
+        "showed the value of regional cooperation": "untranslated",
+        "Haikou Meilan International Airport": "untranslated",
+    }
+
+
+def test_a_pinyin_gloss_in_brackets_is_no_fragment(detector):
+    zh = ZH_CONTEXT * 2 + "随着全国高考（gaokao）成绩公布，各校招生工作进入关键阶段。"
+    assert kinds_besides_repeats(detector, zh) == {}
+
+
+def test_a_restarted_sentence_without_any_stop_in_the_text(detector):
+    # no sentence-final punctuation anywhere: the sentence opens at the text's start
+    assert [s.text for s in detector.detect("Each batch is tested Each batch is standardised to 5 mg").spans] == [
+        "Each batch is tested "
+    ]
+
+
+def test_a_pinyin_gloss_cut_short_and_a_short_clause_said_twice(detector):
+    zh = (
+        ZH_CONTEXT * 2
+        + "拼多多（Pinduod）未公布数字，淘宝（Taobao）和京东（Jingdong）公布了。此外，学校还此外，学校还设立了奖学金。"
+    )
+    spans = {s.text: s.kind for s in detector.detect(zh).spans}
+    assert spans["Pinduod"] == "truncation" and spans["此外，学校还此外，学校还"] == "duplication"
+    assert "Taobao" not in spans and "Jingdong" not in spans
+
+
+def test_names_cut_across_scripts_or_glossed_with_an_english_given_name(detector):
+    zh = ZH_CONTEXT * 2 + (
+        "策展人安娜·霍夫鲍尔（Anna Hofbauer）介绍了展品。Hof鲍尔说，观众很多。"
+        "欧洲区总经理周立帆（LeoZhou）表示满意，同事吴敏（Wu Min）也这样说。"
+    )
+    assert kinds_besides_repeats(detector, zh) == {"Hof": "truncation", "LeoZhou": "merge"}
+    # a country's name glued to a bound suffix is whole (吉方), not cut from "Kyrgyzstan"
+    kyrgyz = ZH_CONTEXT * 2 + "吉尔吉斯斯坦（Kyrgyzstan）代表团到访。今后Kyrgyz方希望扩大合作。"
+    assert "Kyrgyz" in kinds_besides_repeats(detector, kyrgyz)
+    assert {s.rule for s in detector.detect(kyrgyz).spans if s.text == "Kyrgyz"} == {"glued-word"}

@@ -15,6 +15,7 @@ import numpy as np
 
 from mtqa.detect.base import CJK_PUNCT_BIT, DIGIT_BIT
 from mtqa.detect.lexicon import is_proper_noun
+from mtqa.pinyin import pinyin_split
 from mtqa.segment import HAN_RE
 
 _TOKEN_CHARS = re.compile(r"[A-Za-z'’\-]")
@@ -196,6 +197,8 @@ def junction_evidence(ctx, j: Junction) -> dict[str, float]:
         ),
         # the token opens a bracket: a term being explained ("（matter也有“物质”的意思）")
         "bracketed": float(j.start > 0 and text[j.start - 1] in "（(「『【"),
+        # a run of two pinyin syllables or more: in brackets, a reading given as a gloss ("高考（gaokao）")
+        "pinyin_word": float(edge.isalpha() and pinyin_split(edge) >= 2),
         # a unit or a code: digits or a slash right before ("3nm", "GPT-4o", "km/h"), or a
         # letter before digits ("x86")
         "code": float(

@@ -77,6 +77,7 @@ class Lexicon:
         rev = sorted((w[::-1], z) for w, z in common)
         self._rev = [w for w, _ in rev]
         self._rev_z = [z for _, z in rev]
+        self._all_fwd: list[str] | None = None  # every word, sorted (built on first use)
 
     def zipf(self, word: str) -> float:
         """Zipf frequency of ``word`` (case-insensitive); 0.0 when unknown."""
@@ -116,6 +117,25 @@ class Lexicon:
             if len(keys[i]) > len(key) and zs[i] > best:
                 best = zs[i]
         return best
+
+    def best_completion(self, fragment: str, extra: int = 1) -> str | None:
+        """The most frequent word of the large list that begins with ``fragment`` and has at least
+        ``extra`` more letters (lowercase), or None."""
+        words = self._completions(fragment, extra)
+        return max(words, key=lambda w: self._zipf.get(w, 0.0), default=None)
+
+    def _completions(self, fragment: str, extra: int) -> list[str]:
+        if self._all_fwd is None:
+            self._all_fwd = sorted(w for w in self._zipf if w.isalpha() and w.isascii())
+        f = fragment.lower()
+        lo = bisect.bisect_left(self._all_fwd, f)
+        hi = bisect.bisect_left(self._all_fwd, f + "\uffff", lo)
+        return [w for w in self._all_fwd[lo:hi] if len(w) >= len(f) + extra]
+
+    def begins_longer_word(self, fragment: str, extra: int = 2) -> bool:
+        """``fragment`` begins a word of the large list (any frequency) with at least ``extra``
+        more letters ("flatbr" -> "flatbread", "overdepen" -> "overdependence")."""
+        return bool(self._completions(fragment, extra))
 
     def fragment_gain(self, token: str, cut_at_end: bool) -> float:
         """How much more frequent the best completion is than the token itself.

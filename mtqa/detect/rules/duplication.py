@@ -30,7 +30,7 @@ class RepeatedFragment(Rule):
         max_chars: int = 12,
         min_separated: int = 4,
         max_clause_chars: int = 30,
-        min_clause_han: int = 6,
+        min_clause_han: int = 5,
     ) -> None:
         self.min_chars = min_chars
         self.max_chars = max_chars
@@ -164,6 +164,14 @@ _BETWEEN_RE = re.compile(r"[ \t]*,?[ \t]+|[ \t]*,")  # between the copies: space
 _WITHIN_RE = re.compile(r"[ \t,'’]*|-")  # inside a copy: spaces, commas, apostrophes, a hyphen ("after-sales")
 
 
+_SENTENCE_END_RE = re.compile(r"[.!?。！？][\"'”’)]*\s+$")
+
+
+def _opens_sentence(text: str, a: int) -> bool:
+    """``text[a]`` opens a line or follows sentence-final punctuation and a space."""
+    return a == 0 or text[a - 1] == "\n" or _SENTENCE_END_RE.search(text, max(0, a - 4), a) is not None
+
+
 @register
 class RepeatedWords(Rule):
     """An English word or phrase said twice in a row ("each other each other",
@@ -181,8 +189,13 @@ class RepeatedWords(Rule):
     name = "repeated-words"
     kind = "duplication"
 
-    def __init__(self, max_words: int = 8, comma_min_words: int = 4, single_min_zipf: float = 3.0) -> None:
+    def __init__(
+        self, max_words: int = 8, comma_min_words: int = 4, single_min_zipf: float = 3.0, function_zipf: float = 6.0
+    ) -> None:
         self.max_words = max_words
+        # a copy opening a sentence and ending in a word this common ("its", "a", "of") is an
+        # abandoned start: the first copy is the span
+        self.function_zipf = function_zipf
         self.comma_min_words = comma_min_words  # copies separated by a comma: this many words
         self.single_min_zipf = single_min_zipf  # one-word copies: a common word ("ylang ylang" is not)
 
@@ -213,9 +226,12 @@ class RepeatedWords(Rule):
                 continue  # sentence punctuation, a line break, a hyphen or other text between
             taken.update(range(i, i + 2 * n))
             a, b = int(starts[i]), int(ends[i + 2 * n - 1])
+            function_end = ctx.lexicon.zipf(low[i + n - 1]) >= self.function_zipf
             first = fix = text[a : int(ends[i + n - 1])]
-            if text[b : b + 1] == "-":  # "the open Outside the town, the open-air show": the
-                # second copy runs into a compound; the first copy, abandoned, goes (with its space)
+            if text[b : b + 1] == "-" or (n >= 2 and _opens_sentence(text, a) and function_end):
+                # "the open Outside the town, the open-air show": the second copy runs into a
+                # compound; "COMAC submitted its COMAC submitted its application": a sentence
+                # opening given up on a function word. The first copy, abandoned, goes (with its space)
                 b, fix = int(starts[i + n]), ""
             after = text[b : b + 1]
             ev = {
@@ -234,8 +250,8 @@ class RepeatedWords(Rule):
 
     def accept(self, cand: Candidate) -> bool:
         ev = cand.evidence
-        if ev["double"] or ev["conjunction"]:
-            return False
+        if ev["double"] or (ev["conjunction"] and ev["words"] > 1):
+            return False  # "faster and faster and": X and X; a lone "and and" is a repeat
         pasted = ev.get("comma_twice") and ev["words"] >= 2 and not ev["subordinate"]
         if ev["comma"] and (ev["words"] < self.comma_min_words or ev["subordinate"]) and not pasted:
             return False
@@ -248,7 +264,7 @@ class RepeatedWords(Rule):
 
 
 _ARTICLES_RE = re.compile(
-    r"\b(?:[Tt]he|[Aa]n?) (?:the|an?|to|of|and|or|in|on|at|for|with|from|by|is|are|was|were)(?= [a-z0-9])"
+    r"(?<![\w'’])(?:[Tt]he|[Aa]n?) (?:the|an?|to|of|and|or|in|on|at|for|with|from|by|is|are|was|were)(?= [a-z0-9])"
 )
 
 
@@ -338,6 +354,42 @@ class AbandonedStart(Rule):
                 continue  # "Ruins of St. Paul's Immersive …": the end of a word, not a word
             ev = {"words": float(k - i), "gap": float(j - k)}
             yield Candidate(a, nxt, ev, f"'{text[a:b]}' abandoned and started again", fix="")
+        yield from self._restarted_sentences(ctx, ks)
+
+    def _restarted_sentences(self, ctx: DocContext, ks: np.ndarray) -> Iterator[Candidate]:
+        """A sentence given up mid-way and started again at once, with no stop between: the
+        words that open the sentence come back right after a lowercase word ("Each batch is
+        tested Each batch is standardised to …"); the abandoned start is the span."""
+        text, tokens, n = ctx.text, ctx.tokens, self.min_words
+        starts, ends, ids = tokens.starts, tokens.ends, ctx.word_ids
+        ks = ks[ks + n <= len(ids)]
+        if not len(ks):
+            return
+        # only places whose word came a few words before (where the sentence may have opened)
+        near = np.zeros(len(ks), dtype=bool)
+        for d in range(n + 1, self.max_words + n + 1):
+            near |= (ks >= d) & (ids[np.maximum(ks - d, 0)] == ids[ks])
+        ks = ks[near]
+        if not len(ks):
+            return
+        # the sentence of the word before k opens at the first word after the last stop before it
+        # (within the 2,000 characters before: rfind of a stop the text lacks would read it all)
+        last = np.array([max(text.rfind(c, max(0, p - 2000), p) for c in _STOPS) for p in starts[ks - 1].tolist()])
+        s = np.searchsorted(starts, last + 1)
+        ok = (ks - s > n) & (ks - s <= self.max_words + n)
+        for t in range(n):
+            ok &= ids[np.minimum(s + t, len(ids) - 1)] == ids[np.minimum(ks + t, len(ids) - 1)]
+        for k, i in zip(ks[ok].tolist(), s[ok].tolist(), strict=True):
+            end_word, end_at = tokens.words[k - 1], int(starts[k - 1])
+            if not end_word.islower() or ctx.lexicon.zipf(end_word) >= self.function_zipf or len(end_word) < 3:
+                continue
+            if text[end_at - 1] in "'’-" or not text[int(starts[i])].isupper():
+                continue
+            if 2 * k - i <= len(ids) and np.array_equal(ids[i:k], ids[k : 2 * k - i]):
+                continue  # the whole start said twice: a plain repeat (repeated-words)
+            a, b = int(starts[i]), int(ends[k - 1])
+            ev = {"words": float(k - i), "gap": 0.0}
+            yield Candidate(a, int(starts[k]), ev, f"'{text[a:b]}' abandoned and started again", fix="")
 
     def accept(self, cand: Candidate) -> bool:
         ev = cand.evidence
@@ -348,6 +400,7 @@ class AbandonedStart(Rule):
 
 
 _STOP_RE = re.compile(r"[.!?。！？\n]")
+_STOPS = ".!?。！？\n"
 _TAIL_END_RE = re.compile(r"[,.;:!?，。；：！？]")
 _ZH_SENT_END = frozenset("。！？；!?;\n")
 
@@ -415,8 +468,13 @@ class TranslatedTail(Rule):
 # A sentence (up to and including its end mark, within a line) and the same sentence again,
 # after another sentence's end or at a line start.
 _S = r"(?P<s>[^。！？.!?\n]{4,200}[。！？.!?])[ \t]*(?P=s)"
+# (an opening quotation mark before the first copy is left out of it: "… father. “I did not know
+# if anyone would watch it. I did not know if anyone would watch it. I only knew …")
 _REPEAT_AFTER_END_RE = re.compile(r"[。！？.!?][ \t]*" + _S)
+# ... or after a quotation mark that opens someone's words ("… father. “X. X.", 'She said: “X. X.')
+_REPEAT_AFTER_QUOTE_RE = re.compile(r"[。！？.!?:：][”’\"」]?[ \t]*[“‘\"「]" + _S)
 _REPEAT_AT_LINE_START_RE = re.compile(r"^[ \t]*" + _S, re.M)
+_REPEAT_AT_QUOTED_LINE_START_RE = re.compile(r"^[ \t]*[“‘\"「]" + _S, re.M)
 _EN_WORD_RE = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
 
 
@@ -436,7 +494,12 @@ class RepeatedSentence(Rule):
 
     def score(self, ctx: DocContext) -> Iterator[Candidate]:
         text = ctx.text
-        for rx in (_REPEAT_AFTER_END_RE, _REPEAT_AT_LINE_START_RE):
+        for rx in (
+            _REPEAT_AFTER_END_RE,
+            _REPEAT_AFTER_QUOTE_RE,
+            _REPEAT_AT_LINE_START_RE,
+            _REPEAT_AT_QUOTED_LINE_START_RE,
+        ):
             for m in rx.finditer(text):
                 copy = m.group("s")
                 b = m.end()

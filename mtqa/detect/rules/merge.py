@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from mtqa.detect.base import Candidate, DocContext, Rule, register
 from mtqa.detect.lexicon import Lexicon, is_proper_noun
-from mtqa.pinyin import pinyin_split
+from mtqa.pinyin import han_readings, han_words_read_as, pinyin_split
 from mtqa.segment import HAN_RE as _HAN_RE
 
 # A lowercase or capitalised run, optionally followed by one more capitalised hump:
@@ -35,6 +35,40 @@ def _name(word: str) -> bool:
     """A country's or language's English name ("Norwegian"), or a Chinese name in pinyin of two
     syllables or more ("Jilin", "Xinjiang")."""
     return is_proper_noun(word) or (word[:1].isupper() and pinyin_split(word) >= 2)
+
+
+def _pinyin_then_word(lex: Lexicon, tok: str, i: int, min_zipf: float) -> bool:
+    """``tok[:i]`` is a pinyin name of two syllables or more that is no country ("Shandong", not
+    "China"), and ``tok[i:]`` an English word of three letters or more, no pinyin, at least
+    ``min_zipf`` frequent ("won")."""
+    left, right = tok[:i], tok[i:]
+    return (
+        len(right) >= 3
+        and pinyin_split(left) >= 2
+        and not is_proper_noun(left)
+        and not pinyin_split(right)
+        and lex.zipf(right) >= min_zipf
+    )
+
+
+_HAN_BEFORE_BRACKET_RE = re.compile(r"([\u3400-\u9fff]{2,4})[（(]$")
+
+
+def _pinyin_name_gloss(text: str, a: int, b: int, surnames: frozenset[str]) -> bool:
+    """ "陈建国（ChenJianguo）": a Chinese name glossed in pinyin with the space between surname and
+    given name lost: two humps, the first a pinyin surname, the whole the reading of the Han
+    name right before the bracket; or an English given name and the surname ("周立帆（LeoZhou）")."""
+    tok = text[a:b]
+    hump = _HUMP_RE.search(tok)
+    m = _HAN_BEFORE_BRACKET_RE.search(text, max(0, a - 5), a)
+    if hump is None or m is None:
+        return False
+    first, second = tok[: hump.start()], tok[hump.start() :]
+    if first in surnames:
+        return bool(han_words_read_as(m.group(1), {tok.lower()}))
+    # "周立帆（LeoZhou）": a given name in English, then the surname of the Han name in pinyin
+    run = m.group(1)
+    return second in surnames and any(second.lower() in han_readings(run[-k], 1) for k in (2, 3) if k <= len(run))
 
 
 @register
@@ -68,7 +102,15 @@ class MergedWords(Rule):
         title_content_zipf: float = 3.0,
         title_content_letters: int = 5,
         name_right_zipf: float = 6.0,
+        pinyin_right_zipf: float = 5.0,
+        rare_left_zipf: float = 1.5,
+        function_right_zipf: float = 7.3,
+        doc_name_zipf: float = 4.0,
+        doc_right_zipf: float = 5.5,
     ) -> None:
+        self.doc_name_zipf = doc_name_zipf
+        # a name the document writes on its own glued to a common word: "Vogelsaid"
+        self.doc_right_zipf = doc_right_zipf
         self.min_length = min_length
         self.part_zipf = part_zipf  # each part must be a word at least this frequent
         self.max_whole_zipf = max_whole_zipf  # a token at most this frequent is no word (1.0: absent)
@@ -83,6 +125,12 @@ class MergedWords(Rule):
         self.title_content_zipf = title_content_zipf
         self.title_content_letters = title_content_letters
         self.name_right_zipf = name_right_zipf  # after a place or country name, a word this common
+        # after a pinyin place name (no country), a word this common that is no pinyin: "Shandongwon"
+        self.pinyin_right_zipf = pinyin_right_zipf
+        # a capitalised word any list knows (this frequent) glued to one of the most common
+        # function words (the, of, and, to, a): "Urumqiand"
+        self.rare_left_zipf = rare_left_zipf
+        self.function_right_zipf = function_right_zipf
 
     def score(self, ctx: DocContext) -> Iterator[Candidate]:
         lex = ctx.lexicon
@@ -112,10 +160,15 @@ class MergedWords(Rule):
             ev = dict(ev)
             # "托马斯·韦伯（ThomasWeber）": the gloss of a Han name in two parts is two words
             g = _NAME_GLOSS_RE.search(text, max(0, a - 24), a)
-            ev["name_gloss"] = float(g is not None and g.end() == a and g.group(1).count("·") == 1)
-            if (left, right) not in apart:  # the two words written apart elsewhere, counted once per pair
+            ev["name_gloss"] = float(
+                (g is not None and g.end() == a and g.group(1).count("·") == 1)
+                or _pinyin_name_gloss(text, a, b, ctx.surnames)
+            )
+            # the two words written apart elsewhere, counted once per pair (a scan of the text:
+            # only the double shape reads it)
+            if ev["shape"] == SHAPES["double"] and (left, right) not in apart:
                 apart[(left, right)] = float(text.count(f"{left} {right}"))
-            ev["apart_doc"] = apart[(left, right)]
+            ev["apart_doc"] = apart.get((left, right), 0.0)
             yield Candidate(a, b, ev, f"{left} + {right}", f"{left} {right}")
         yield from self._closed_class(ctx)
 
@@ -166,6 +219,17 @@ class MergedWords(Rule):
                 ]
             cuts = [i for i in lefts if lex.zipf(tok[i:]) >= self.title_right_zipf]
             cuts += [i for i in names if lex.zipf(tok[i:]) >= self.name_right_zipf]
+            cuts += [i for i in names if _pinyin_then_word(lex, tok, i, self.pinyin_right_zipf)]
+            cuts += [
+                i
+                for i in range(4, len(tok) - 2)
+                if vocab.get(tok[:i], 0) >= 1 and lex.zipf(tok[i:]) >= self.doc_right_zipf
+            ]
+            cuts += [
+                i
+                for i in range(4, len(tok) - 1)
+                if lex.zipf(tok[i:]) >= self.function_right_zipf and lex.zipf(tok[:i]) >= self.rare_left_zipf
+            ]
             if not cuts:  # "Samarkandregion", "Chineseengineers": a longer common word
                 cuts = [
                     i
@@ -203,6 +267,8 @@ class MergedWords(Rule):
             "right_doc": float(vocab.get(split.right, 0)),
             "left_name": float(_name(split.left)),  # a country, a language, a pinyin name ("Norwegian", "Jilin")
             "right_name": float(_name(split.right)),
+            # a pinyin place name that is no country, then an English word that is no pinyin
+            "pinyin_word": float(_pinyin_then_word(lex, tok, len(split.left), 0.0)),
         }
         return ev, split.left, split.right
 
@@ -227,13 +293,12 @@ class MergedWords(Rule):
                 ev["right_zipf"] >= self.title_right_zipf
                 or (ev["right_zipf"] >= self.title_content_zipf and ev["right_letters"] >= self.title_content_letters)
                 or (ev["left_name"] and ev["right_zipf"] >= self.name_right_zipf)
+                or (ev.get("pinyin_word") and ev["right_zipf"] >= self.pinyin_right_zipf)
+                or (ev["left_doc"] >= 1 and ev["right_zipf"] >= self.doc_right_zipf)
             )
-            return (
-                no_word
-                and ev["left_letters"] >= 4
-                and (ev["left_zipf"] >= self.title_left_zipf or ev["left_doc"] >= 1 or ev["left_name"])
-                and right
-            )
+            known_left = ev["left_zipf"] >= self.title_left_zipf or ev["left_doc"] >= 1 or ev["left_name"]
+            function = ev["right_zipf"] >= self.function_right_zipf and ev["left_zipf"] >= self.rare_left_zipf
+            return no_word and ev["left_letters"] >= 4 and ((known_left and right) or function)
         # "KyrgyzPresident": both parts words (or names the document writes on their own), the
         # whole no brand the lexicon knows, and a part on its own in the document (or both
         # parts very common words). Two names glued ("KazakhstanRussia", the gloss "ThomasWeber")
@@ -243,7 +308,10 @@ class MergedWords(Rule):
             return False
         if (ev["left_name"] and ev.get("right_name")) or ev.get("name_gloss"):
             return True
-        if not (ev["left_name"] or ev.get("right_name")) and not ev.get("apart_doc"):
+        # a part rarer than doc_name_zipf that the document writes on its own is a name
+        # ("JamesOtieno" beside "Otieno", "EastJakarta" beside "Jakarta"; not "AirAsia" beside "Asia")
+        doc_name = any(ev[f"{side}_doc"] >= 1 and ev[f"{side}_zipf"] < self.doc_name_zipf for side in ("left", "right"))
+        if not (ev["left_name"] or ev.get("right_name") or doc_name) and not ev.get("apart_doc"):
             return False
         known = all(ev[f"{side}_zipf"] >= self.name_part_zipf or ev[f"{side}_doc"] >= 1 for side in ("left", "right"))
         return (

@@ -89,6 +89,8 @@ class MidWordSwitch(_JunctionRule):
             return True
         if ev["right_digit"] or ev["capital"] or not is_fragment(ev, self.word_zipf, self.fragment_gain):
             return False
+        if ev.get("bracketed") and ev.get("pinyin_word"):
+            return False  # a pinyin gloss: "高考（gaokao）"
         in_phrase = ev["words"] >= self.min_words and not (ev["left"] and ev["right"])
         if in_phrase and ev["letters"] >= 2:
             return False
@@ -142,8 +144,14 @@ class GluedWord(_JunctionRule):
         max_doc_uses: int = 1,
         max_words: int = 1,
         pinyin_max_zipf: float = 3.5,
+        pinyin_min_gap: float = 1.0,
+        function_zipf: float = 6.0,
     ) -> None:
         self.window = window
+        self.function_zipf = function_zipf  # a lowercase word this common is no term of the document's
+        # ... with Han on both sides ("委托Dongguan一家"), or on one side when Chinese text writes it
+        # in Latin much less often than English does (zipf gap): "通过Lazada、Shopee" is a brand
+        self.pinyin_min_gap = pinyin_min_gap
         # a capitalised pinyin name of two syllables or more, rarer than this in English
         # ("Dongguan"; not "Change"), glued to Han is a Chinese name left in pinyin
         self.pinyin_max_zipf = pinyin_max_zipf
@@ -166,6 +174,12 @@ class GluedWord(_JunctionRule):
                 and ev["zipf"] < self.pinyin_max_zipf
                 and _next_to_han(ctx.text, word.start(), word.end())  # not "快来，Emilia!"
                 and _pinyin_place(word.group())
+            )
+            ev["han_both_sides"] = float(
+                word is not None
+                and word.start() > 0
+                and HAN_RE.match(ctx.text[word.start() - 1]) is not None
+                and HAN_RE.match(ctx.text[word.end() : word.end() + 1]) is not None
             )
             yield cand
         lex, text = ctx.lexicon, ctx.text
@@ -200,9 +214,11 @@ class GluedWord(_JunctionRule):
         ev = cand.evidence
         if legit_shape(ev) or ev["surname"] or ev["letters"] < 2 or ev["words"] > self.max_words:
             return False
-        if ev["name_phrase"] or ev["doc_uses"] > self.max_doc_uses or ev.get("bracketed") or ev.get("hyphenated"):
+        # the document's own terms: glued more than once, unless a function word ("在that件")
+        own = ev["doc_uses"] > self.max_doc_uses and not (ev["zipf"] >= self.function_zipf and not ev["capital"])
+        if ev["name_phrase"] or own or ev.get("bracketed") or ev.get("hyphenated"):
             return False  # names, the document's own terms, terms explained, compounds ("e-commerce")
-        if ev.get("pinyin"):
+        if ev.get("pinyin") and (ev.get("han_both_sides") or ev["gap"] >= self.pinyin_min_gap):
             cand.note = "Chinese name in pinyin glued to Chinese"
             cand.evidence["confidence"] = 0.7
             return True  # Chinese text writes Chinese places in Han: "委托Dongguan一家" (东莞)

@@ -11,9 +11,9 @@ import numpy as np
 
 from mtqa.detect.base import DIGIT_BIT, NUMERAL_BIT, Candidate, DocContext, Rule, register
 from mtqa.detect.junctions import junction_evidence
-from mtqa.detect.lexicon import begins_proper_noun
+from mtqa.detect.lexicon import begins_proper_noun, is_proper_noun
 from mtqa.detect.rules.switch import is_fragment, legit_shape
-from mtqa.pinyin import is_pinyin
+from mtqa.pinyin import is_pinyin, term_readings
 from mtqa.segment import CJK_PUNCT, HAN, HAN_DIGIT_VALUES, HAN_NUMERALS, HAN_RE
 
 
@@ -197,8 +197,12 @@ class CutWord(Rule):
         name_zipf: float = 2.0,
         name_gain: float = 3.5,
         para_end_gain: float = 1.0,
+        rare_word_letters: int = 5,
     ) -> None:
         self.min_letters = min_letters
+        # a lowercase token of this many letters inside a sentence that is no word but begins one
+        # the large list knows (however rare): a cut word
+        self.rare_word_letters = rare_word_letters
         # a capitalised token after capitalised words, this rare and much rarer than a word it
         # begins, is a name's last word cut ("the Academy of Space Technolo (CAST)")
         self.name_zipf = name_zipf
@@ -277,6 +281,14 @@ class CutWord(Rule):
                 "doc_count": float(ctx.vocabulary.get(tok, 0)),
                 "lower_line_share": share,
                 "lower_lines": float(lower_lines),
+                # no word, but the start of one the large list knows, however rare ("flatbr")
+                "begins_rare_word": float(
+                    where in ("mid", "end")
+                    and tok.islower()
+                    and len(tok) >= self.rare_word_letters
+                    and lex.zipf(tok) == 0.0
+                    and lex.begins_longer_word(tok)
+                ),
             }
             note = "word cut at its end" if at_start else "word cut at its start"
             fix = None
@@ -301,6 +313,8 @@ class CutWord(Rule):
             return ev["zipf"] < self.word_zipf and bool(ev["proper_completion"])
         if ev["alone"] and not wrapped:
             return True  # a lowercase "sentence" of one word: what a cut left behind
+        if ev.get("begins_rare_word"):
+            return True  # "the risk of overdepen on China", "a layered flatbr fried in lard"
         if where == POSITIONS["mid"]:
             return ev["zipf"] <= self.mid_zipf and ev["gain"] >= self.mid_gain
         if ev["zipf"] < self.word_zipf and ev["gain"] >= self.fragment_gain:
@@ -375,7 +389,11 @@ class TruncatedNumber(Rule):
             fix = _in_digits(text[a:b])
             unit = float(text[b : b + 1] in _UNITS)  # "1五万辆": a count of ten thousands
             ev = {"digits": float(digits), "clean_edges": float(clean_edges), "unit": unit, "confidence": 0.8}
-            ev["fraction"] = float(fraction)  # a fraction's digits finished in a numeral ("3268.4五")
+            ev["fraction"] = float(fraction)
+            # English text never finishes a number in Chinese numerals ("September 2零")
+            ev["english_text"] = float(
+                ctx.dominance.language == "en"
+            )  # a fraction's digits finished in a numeral ("3268.4五")
             yield Candidate(a, b, ev, "number cut and finished in Chinese numerals", fix)
         decimal = np.nonzero(digit[:-2] & (ctx.codes[1:-1] == ord(".")) & numeral[2:])[0].tolist()
         for m in (m for i in decimal if (m := _DECIMAL_SEAM_RE.match(text, _digit_run_start(text, i)))):
@@ -389,7 +407,10 @@ class TruncatedNumber(Rule):
     def accept(self, cand: Candidate) -> bool:
         ev = cand.evidence
         return bool(ev["clean_edges"]) and (
-            ev["digits"] >= self.min_digits or bool(ev["unit"]) or bool(ev.get("fraction"))
+            ev["digits"] >= self.min_digits
+            or bool(ev["unit"])
+            or bool(ev.get("fraction"))
+            or bool(ev.get("english_text"))
         )
 
 
@@ -616,24 +637,36 @@ class CutDocumentWord(Rule):
     name = "cut-document-word"
     kind = "truncation"
 
-    def __init__(self, min_letters: int = 4, max_zipf: float = 2.0, min_missing: int = 2) -> None:
+    def __init__(
+        self,
+        min_letters: int = 4,
+        max_zipf: float = 2.0,
+        min_missing: int = 2,
+        glued_min_letters: int = 3,
+        glued_max_zipf: float = 4.0,
+    ) -> None:
         self.min_letters = min_letters
+        # a capitalised fragment glued to the Han rest of the name: a name cut across scripts
+        # ("Hof鲍尔" where the text has "Hofbauer"), shorter and more frequent ones too
+        self.glued_min_letters = glued_min_letters
+        self.glued_max_zipf = glued_max_zipf
         self.max_zipf = max_zipf  # a fragment more frequent than this is a word ("Uzbek" of "Uzbekistan")
         self.min_missing = min_missing  # the whole word is at least this much longer
 
     def score(self, ctx: DocContext) -> Iterator[Candidate]:
         vocab = ctx.vocabulary
-        words = sorted(w for w in vocab if len(w) >= self.min_letters + self.min_missing)
+        shortest = min(self.min_letters, self.glued_min_letters)
+        words = sorted(w for w in vocab if len(w) >= shortest + self.min_missing)
         lex = ctx.lexicon
         found: dict[str, dict[str, float]] = {}
         for tok, n in vocab.items():
-            if n != 1 or len(tok) < self.min_letters or tok.isupper() or not tok.isalpha():
+            if n != 1 or len(tok) < shortest or tok.isupper() or not tok.isalpha():
                 continue
             i = bisect_right(words, tok)
             if i >= len(words) or not words[i].startswith(tok) or len(words[i]) - len(tok) < self.min_missing:
                 continue
             zipf = lex.zipf(tok)
-            if zipf >= self.max_zipf:
+            if zipf >= max(self.max_zipf, self.glued_max_zipf):
                 continue
             found[tok] = {"zipf": zipf, "missing": float(len(words[i]) - len(tok)), "pinyin": float(is_pinyin(tok))}
         if not found:
@@ -647,11 +680,132 @@ class CutDocumentWord(Rule):
             ):
                 continue  # a compound's first part ("Mirzi-style"), or a run a letter like ş ends ("Kahramanmaraş")
             tok = tokens.words[k]
-            yield Candidate(a, b, dict(found[tok]), f"cut short: the document writes a longer word starting '{tok}'")
+            ev = dict(found[tok])
+            ev["letters"] = float(len(tok))
+            # (a country's or language's name is whole: "Kyrgyz方" is 吉方, glued-word's)
+            ev["glued_han"] = float(tok[0].isupper() and HAN_RE.match(nxt) is not None and not is_proper_noun(tok))
+            yield Candidate(a, b, ev, f"cut short: the document writes a longer word starting '{tok}'")
 
     def accept(self, cand: Candidate) -> bool:
         ev = cand.evidence
-        return ev["zipf"] < self.max_zipf and ev["missing"] >= self.min_missing and not ev["pinyin"]
+        if ev["missing"] < self.min_missing or ev["pinyin"]:
+            return False
+        if ev.get("glued_han"):
+            return ev["letters"] >= self.glued_min_letters and ev["zipf"] < self.glued_max_zipf
+        return ev["letters"] >= self.min_letters and ev["zipf"] < self.max_zipf
+
+    def confidence(self, cand: Candidate) -> float:
+        return 0.7
+
+
+_TITLE_RUN_RE = re.compile(r"[A-Z][a-z]+")
+
+
+@register
+class CutKnownName(Rule):
+    """A capitalised letter run that no word list knows but that begins a longer word the large
+    list does ("a 26-year-old from Samarka", "美国Landsa 8卫星", "安集延（Andija）"): a name
+    cut short, in any language's document. The document need not write the whole name (that is
+    ``cut-document-word``'s evidence).
+
+    Evidence: ``letters``, whether the run reads as pinyin (``pinyin``: Chinese names are their own
+    words) and how often the document writes it (``doc_count``)."""
+
+    name = "cut-known-name"
+    kind = "truncation"
+
+    def __init__(self, min_letters: int = 6) -> None:
+        self.min_letters = min_letters  # shorter runs are often names of their own ("Uzum", "Modro")
+
+    def score(self, ctx: DocContext) -> Iterator[Candidate]:
+        lex, vocab, text = ctx.lexicon, ctx.vocabulary, ctx.text
+        found = {
+            t
+            for t in vocab
+            if len(t) >= self.min_letters
+            and _TITLE_RUN_RE.fullmatch(t)
+            and lex.zipf(t) == 0.0
+            and lex.begins_longer_word(t, 1)
+            # a word glued to a function word is a merge ("Centerin"): merged-words'
+            and not any(lex.zipf(t[:i]) >= 3.0 and lex.zipf(t[i:]) >= 6.5 for i in range(3, len(t) - 1))
+        }
+        if not found:
+            return
+        tokens = ctx.tokens
+        for k in tokens.where(frozenset(found)):
+            a, b = int(tokens.starts[k]), int(tokens.ends[k])
+            nxt, prev = text[b : b + 1], text[a - 1 : a] if a else ""
+            if (
+                nxt in ("-", "'", "’")
+                or prev in ("-", "'", "’")
+                or any(c.isalpha() and not c.isascii() and not HAN_RE.match(c) for c in nxt + prev)
+            ):
+                continue  # part of a compound, or of a run a non-ASCII letter ends ("Kahramanmaraş")
+            tok = tokens.words[k]
+            ev = {"letters": float(len(tok)), "pinyin": float(is_pinyin(tok)), "doc_count": float(vocab.get(tok, 0))}
+            whole = lex.best_completion(tok)
+            fix = tok + whole[len(tok) :] if whole else None  # "Landsa" -> "Landsat"
+            yield Candidate(a, b, ev, f"'{tok}' is no word but begins one ('{fix}'): a name cut short", fix=fix)
+
+    def accept(self, cand: Candidate) -> bool:
+        ev = cand.evidence
+        return not ev["pinyin"] and ev["doc_count"] < 2
+
+    def confidence(self, cand: Candidate) -> float:
+        return 0.6
+
+
+# Latin in brackets (matched at each bracket right after a Han character; the term before is
+# read backwards from there)
+_GLOSS_BODY_RE = re.compile(r"([A-Za-z][A-Za-z ]{2,40})[)）]")
+_HAN_TERM_RE = re.compile(f"[{HAN}]{{2,8}}$")
+
+
+def _brackets_after_han(text: str) -> Iterator[re.Match[str]]:
+    """Matches of ``_GLOSS_BODY_RE`` right after an opening bracket that follows a Han character
+    (found with ``str.find``: a regex scan of a long text costs more than the whole rule)."""
+    for opener in "（(":
+        i = text.find(opener, 1)
+        while i >= 0:
+            if HAN_RE.match(text[i - 1]) and (m := _GLOSS_BODY_RE.match(text, i + 1)):
+                yield m
+            i = text.find(opener, i + 1)
+
+
+@register
+class CutPinyinGloss(Rule):
+    """A pinyin gloss cut short: the Latin in brackets after a Chinese term begins the term's
+    reading but stops before its end ("拼多多（Pinduod）" for Pinduoduo). A gloss that is the
+    whole reading ("拼多多（Pinduoduo）"), or no reading at all ("海豚（dolphin）"), is left alone."""
+
+    name = "cut-pinyin-gloss"
+    kind = "truncation"
+
+    def __init__(self, min_letters: int = 4, min_missing: int = 2) -> None:
+        self.min_letters = min_letters  # letters of the gloss, spaces left out
+        self.min_missing = min_missing  # letters of the reading the gloss lacks, at least
+
+    def score(self, ctx: DocContext) -> Iterator[Candidate]:
+        text = ctx.text
+        for m in _brackets_after_han(text):
+            key = m.group(1).replace(" ", "").lower()
+            term = _HAN_TERM_RE.search(text, max(0, m.start() - 9), m.start() - 1)
+            if len(key) < self.min_letters or term is None:
+                continue
+            readings = term_readings(term.group())
+            if key in readings:
+                continue
+            longer = [r for r in readings if r.startswith(key)]
+            if not longer:
+                continue
+            missing = min(len(r) for r in longer) - len(key)
+            a, b = m.start(1), m.end(1)
+            ev = {"letters": float(len(key)), "missing": float(missing)}
+            yield Candidate(a, b, ev, f"the gloss stops short of the reading '{min(longer, key=len)}'")
+
+    def accept(self, cand: Candidate) -> bool:
+        ev = cand.evidence
+        return ev["letters"] >= self.min_letters and ev["missing"] >= self.min_missing
 
     def confidence(self, cand: Candidate) -> float:
         return 0.7

@@ -41,7 +41,7 @@ INSTITUTION_HEADS = frozenset(
         "university", "college", "academy", "forum", "bank", "fund", "council", "agency", "ministry",
         "bureau", "administration", "federation", "alliance", "union", "foundation", "initiative",
         "programme", "program", "summit", "conference", "school", "hospital", "museum", "centre",
-        "center", "day", "festival",
+        "center", "day", "festival", "airport", "station", "port", "observatory", "stadium",
     )
 )  # fmt: skip
 
@@ -49,6 +49,8 @@ INSTITUTION_HEADS = frozenset(
 # Han in “…” inside English text with no English gloss beside it, this long, is someone's words
 # (the detector's default; the repair reads quoted phrases the same way)
 QUOTED_PHRASE_HAN = 6
+# ... and a lowercase English phrase in “…” inside Chinese text, this many English words
+QUOTED_PHRASE_WORDS = 4
 
 
 def _before(text: str, a: int) -> int:
@@ -59,6 +61,10 @@ def _before(text: str, a: int) -> int:
     return i
 
 
+# Quotation marks read as cp1252 (mojibake): still quotation marks ("â€œBronze Echoes”)
+_MOJIBAKE_OPENERS = {"â€œ": "”", "â€˜": "’"}
+
+
 def _quoted(text: str, a: int, b: int) -> bool:
     """Is ``text[a:b]`` wrapped in quotes or brackets (a title, a gloss in parentheses)?"""
     i, j = _before(text, a), b
@@ -66,7 +72,9 @@ def _quoted(text: str, a: int, b: int) -> bool:
         j += 1
     if i < 0 or j >= len(text):
         return False
-    closer = _OPENERS.get(text[i])  # closing after the stretch, or as its last character ("《…》,")
+    closer = _OPENERS.get(text[i]) or _MOJIBAKE_OPENERS.get(
+        text[max(0, i - 2) : i + 1]
+    )  # closing after the stretch, or as its last character ("《…》,")
     return closer is not None and (text[j] == closer or text[b - 1] == closer)
 
 
@@ -97,13 +105,26 @@ def _glossed(text: str, a: int, b: int) -> bool:
     return k < len(text) and text[k].isascii() and text[k].isalpha()
 
 
+def _opened_by_quote(text: str, a: int) -> bool:
+    """Does a double quotation mark open right before ``a``, not inside a bracket ("（“dual carbon”）")?"""
+    i = _before(text, a)
+    if i < 0 or text[i] not in '“"':
+        return False
+    j = _before(text, i)
+    return j < 0 or text[j] not in "(（"
+
+
 _HAN_END_RE = re.compile(f"[{HAN}{CJK_PUNCT}]")
 
 
-def _institution(words: list[str]) -> bool:
+# a capitalised word, or two glued ("Haikou MeilanInternational Airport" is still a name of a place)
+_TITLE_WORDS_RE = re.compile(r"[A-Z][a-z'’]+(?:[A-Z][a-z]+)?")
+
+
+def institution_name(words: list[str]) -> bool:
     """Capitalised words ending in an institution's head noun, none of them a code or a brand
     (an acronym, camel case): "Confucius Institutes", not "TikTok Shop" or "WHO Academy"."""
-    if not all(w[0].isupper() and w[1:].islower() for w in words if "-" not in w):
+    if not all(_TITLE_WORDS_RE.fullmatch(w) for w in words if "-" not in w):
         return False
     head = words[-1].lower()
     singular = head[:-3] + "y" if head.endswith("ies") else head.removesuffix("s")
@@ -168,7 +189,9 @@ class UntranslatedSentence(Rule):
         quotation_words: int = 6,
         quotation_han: int = 10,
         quoted_phrase_han: int = QUOTED_PHRASE_HAN,
+        quoted_phrase_words: int = QUOTED_PHRASE_WORDS,
     ) -> None:
+        self.quoted_phrase_words = quoted_phrase_words  # English words of a lowercase quoted phrase, in Chinese text
         self.min_words = min_words  # Latin words, for English inside a Chinese document
         self.min_han = min_han  # Han characters, for Chinese inside an English document
         self.min_word_share = min_word_share
@@ -206,6 +229,9 @@ class UntranslatedSentence(Rule):
             for a, b in sentences(text, m.start(), m.end()):
                 b = _trim_number(text, a, b)
                 a0, a = a, _trim_code(text, a, b, self.min_words)
+                an = a  # a number opening the stretch belongs to it: "（7-day no-reason return）"
+                while an > 0 and text[an - 1] in "0123456789.-% ":
+                    an -= 1
                 # words; a code with digits ("B0CX7K2M9T", "2030") is none
                 words = [w for w in _ALNUM_RE.findall(text, a, b) if not any(c.isdigit() for c in w)]
                 if len(words) < 2:
@@ -221,11 +247,17 @@ class UntranslatedSentence(Rule):
                     "known_share": known / len(words),
                     "english_words": float(english),
                     # ("（SCO Samarkand Summit）": the bracket holds the code too)
-                    "quoted": float(titled or _quoted(text, a, b) or _quoted(text, a0, b)),
-                    "institution": float(_institution(words)),
+                    "quoted": float(titled or _quoted(text, a, b) or _quoted(text, a0, b) or _quoted(text, an, b)),
+                    "institution": float(institution_name(words)),
                     # a quotation's stop, or its comma before "she said" ("…asked for,”许璐说")
                     "full_stop": float(_last_stop(text, a, b) in ".!?,"),
                     "said": float(said),  # part of a quotation
+                    # a lowercase phrase in quotation marks that glosses nothing ("预警“showed the
+                    # value of regional cooperation”"): someone's words; titles are capitalised and
+                    # a gloss sits in brackets ("双碳（“dual carbon”）")
+                    "quoted_phrase": float(
+                        text[a].islower() and _opened_by_quote(text, a) and english >= self.quoted_phrase_words
+                    ),
                 }
                 if ev["quoted"]:  # a quotation's closing mark is not part of it
                     b = len(text[a:b].rstrip("”’\"'")) + a
@@ -260,6 +292,8 @@ class UntranslatedSentence(Rule):
             return (ev["full_stop"] > 0 and ev["han"] >= self.quotation_han) or (
                 ev.get("double_quoted", 0.0) > 0 and ev["han"] >= self.quoted_phrase_han
             )
+        if ev.get("quoted_phrase"):
+            return True
         return ev["full_stop"] > 0 and ev["words"] >= self.quotation_words and ev["english_words"] >= 2
 
     def accept(self, cand: Candidate) -> bool:
