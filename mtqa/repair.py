@@ -29,7 +29,7 @@ from functools import cache
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
-from mtqa.detect.rules.untranslated import QUOTED_PHRASE_HAN, QUOTED_PHRASE_WORDS, institution_name
+from mtqa.detect.rules.untranslated import QUOTED_PHRASE_HAN, QUOTED_PHRASE_WORDS, institution_name, opened_by_quote
 from mtqa.passages import Passage
 from mtqa.pinyin import is_pinyin
 from mtqa.record import Candidate
@@ -303,16 +303,17 @@ def _quoted_phrase(text: str, a: int, b: int) -> bool:
     on their border``), or a lowercase English phrase in quotation marks inside Chinese, not in
     brackets (``预警“showed the value of regional cooperation”``): someone's words left
     untranslated, as the detector reads them."""
+    if text[a : a + 1].isascii() and text[a : a + 1].isalpha():
+        return (
+            text[a].islower()
+            and len(_WORD_RE.findall(text, a, b)) >= QUOTED_PHRASE_WORDS
+            and opened_by_quote(text, a)  # the detector's reading: a “ or " not inside a bracket
+            and not re.match(r"[”\"]?\s*[（(]", text[b:])
+        )
     i = a
     while i > 0 and text[i - 1] == " ":
         i -= 1
-    if text[i - 1 : i] not in ("“", '"'):
-        return False
-    if text[a : a + 1].isascii() and text[a : a + 1].isalpha():
-        if not text[a].islower() or len(_WORD_RE.findall(text, a, b)) < QUOTED_PHRASE_WORDS:
-            return False
-        return text[: i - 1].rstrip()[-1:] not in ("(", "（") and not re.match(r"[”\"]?\s*[（(]", text[b:])
-    if len(HAN_RE.findall(text, a, b)) < QUOTED_PHRASE_HAN:
+    if text[i - 1 : i] not in ("“", '"') or len(HAN_RE.findall(text, a, b)) < QUOTED_PHRASE_HAN:
         return False
     after = re.match(r"[”\"]?\s*[（(]\s*[“\"]?[A-Za-z]", text[b:])
     before = re.search(r"[A-Za-z][”\"]?\s*[（(]\s*$", text[:i])  # "the slogan “…” (“…”)" either way

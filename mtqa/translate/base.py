@@ -150,7 +150,7 @@ class Translator(ABC):
                 progress(len(chunk))
         return [r for r in results if r is not None]
 
-    def _translate_batch(self, reqs: list[Request], glossary: Glossary | None = None) -> list[Translation]:
+    def _translate_batch(self, reqs: list[Request], glossary: Glossary | None) -> list[Translation]:
         t0 = time.perf_counter()
         outs = self.generate(reqs)
         results = []
@@ -182,7 +182,7 @@ class Translator(ABC):
             r.seconds = elapsed / len(results)
         return results
 
-    def _fix_leftovers(self, results: list[Translation], glossary: Glossary | None = None) -> None:
+    def _fix_leftovers(self, results: list[Translation], glossary: Glossary | None) -> None:
         """Last resort for outputs that still carry the wrong script after the retry: translate
         each leftover stretch on its own (translation mode) and splice it in; kept only when
         that leaves fewer failing checks."""

@@ -345,16 +345,26 @@ class AbandonedStart(Rule):
             if i + j - (k - n) <= k:
                 continue  # the copies touch: a plain repeat (repeated-words)
             a, b, nxt = int(starts[i]), int(ends[k - 1]), int(starts[k])
-            end_word, end_at = words[k - 1], int(starts[k - 1])
             if text[a].islower() or _STOP_RE.search(text, b, int(starts[j])):
                 continue  # copy 1 opens with a capital; no sentence ends between the copies
-            if ctx.lexicon.zipf(end_word) >= self.function_zipf or not end_word.islower():
-                continue  # "Annual Meeting of Boao…", "The death toll in Gaza": a name goes on
-            if len(end_word) < 3 or text[end_at - 1] in "'’-":
-                continue  # "Ruins of St. Paul's Immersive …": the end of a word, not a word
+            if not self._content_word_before(ctx, k):
+                continue
             ev = {"words": float(k - i), "gap": float(j - k)}
             yield Candidate(a, nxt, ev, f"'{text[a:b]}' abandoned and started again", fix="")
         yield from self._restarted_sentences(ctx, ks)
+
+    def _content_word_before(self, ctx: DocContext, k: int) -> bool:
+        """Copy 1 ends, before word ``k``, in a lowercase content word of three letters or more:
+        a function word before a capital is a name going on ("Annual Meeting of Boao…", "The death
+        toll in Gaza"), and a run after an apostrophe or a hyphen the end of a word ("Ruins of St.
+        Paul's Immersive …")."""
+        word, at = ctx.tokens.words[k - 1], int(ctx.tokens.starts[k - 1])
+        return (
+            word.islower()
+            and ctx.lexicon.zipf(word) < self.function_zipf
+            and len(word) >= 3
+            and ctx.text[at - 1] not in "'’-"
+        )
 
     def _restarted_sentences(self, ctx: DocContext, ks: np.ndarray) -> Iterator[Candidate]:
         """A sentence given up mid-way and started again at once, with no stop between: the
@@ -380,10 +390,7 @@ class AbandonedStart(Rule):
         for t in range(n):
             ok &= ids[np.minimum(s + t, len(ids) - 1)] == ids[np.minimum(ks + t, len(ids) - 1)]
         for k, i in zip(ks[ok].tolist(), s[ok].tolist(), strict=True):
-            end_word, end_at = tokens.words[k - 1], int(starts[k - 1])
-            if not end_word.islower() or ctx.lexicon.zipf(end_word) >= self.function_zipf or len(end_word) < 3:
-                continue
-            if text[end_at - 1] in "'’-" or not text[int(starts[i])].isupper():
+            if not text[int(starts[i])].isupper() or not self._content_word_before(ctx, k):
                 continue
             if 2 * k - i <= len(ids) and np.array_equal(ids[i:k], ids[k : 2 * k - i]):
                 continue  # the whole start said twice: a plain repeat (repeated-words)
@@ -399,8 +406,8 @@ class AbandonedStart(Rule):
         return 0.75
 
 
-_STOP_RE = re.compile(r"[.!?。！？\n]")
 _STOPS = ".!?。！？\n"
+_STOP_RE = re.compile(f"[{_STOPS}]")
 _TAIL_END_RE = re.compile(r"[,.;:!?，。；：！？]")
 _ZH_SENT_END = frozenset("。！？；!?;\n")
 
@@ -468,10 +475,9 @@ class TranslatedTail(Rule):
 # A sentence (up to and including its end mark, within a line) and the same sentence again,
 # after another sentence's end or at a line start.
 _S = r"(?P<s>[^。！？.!?\n]{4,200}[。！？.!?])[ \t]*(?P=s)"
-# (an opening quotation mark before the first copy is left out of it: "… father. “I did not know
-# if anyone would watch it. I did not know if anyone would watch it. I only knew …")
 _REPEAT_AFTER_END_RE = re.compile(r"[。！？.!?][ \t]*" + _S)
-# ... or after a quotation mark that opens someone's words ("… father. “X. X.", 'She said: “X. X.')
+# ... or after a quotation mark that opens someone's words, the mark left out of the first copy
+# ("… father. “I did not know if anyone would watch it. I did not know …", 'She said: “X. X.')
 _REPEAT_AFTER_QUOTE_RE = re.compile(r"[。！？.!?:：][”’\"」]?[ \t]*[“‘\"「]" + _S)
 _REPEAT_AT_LINE_START_RE = re.compile(r"^[ \t]*" + _S, re.M)
 _REPEAT_AT_QUOTED_LINE_START_RE = re.compile(r"^[ \t]*[“‘\"「]" + _S, re.M)

@@ -175,12 +175,7 @@ class GluedWord(_JunctionRule):
                 and _next_to_han(ctx.text, word.start(), word.end())  # not "快来，Emilia!"
                 and _pinyin_place(word.group())
             )
-            ev["han_both_sides"] = float(
-                word is not None
-                and word.start() > 0
-                and HAN_RE.match(ctx.text[word.start() - 1]) is not None
-                and HAN_RE.match(ctx.text[word.end() : word.end() + 1]) is not None
-            )
+            ev["han_both_sides"] = float(word is not None and _between_han(ctx.text, word.start(), word.end()))
             yield cand
         lex, text = ctx.lexicon, ctx.text
         for m in _SPACED_WORD_RE.finditer(text):
@@ -249,6 +244,11 @@ def _pinyin_place(word: str) -> bool:
 def _next_to_han(text: str, a: int, b: int) -> bool:
     """Is a Han character (not punctuation) right before ``a`` or right at ``b``?"""
     return bool((a > 0 and HAN_RE.match(text[a - 1])) or (b < len(text) and HAN_RE.match(text[b])))
+
+
+def _between_han(text: str, a: int, b: int) -> bool:
+    """Is there a Han character right before ``a`` and one right at ``b``?"""
+    return a > 0 and b < len(text) and bool(HAN_RE.match(text[a - 1]) and HAN_RE.match(text[b]))
 
 
 def _han_language(ctx: DocContext) -> str:

@@ -389,11 +389,9 @@ class TruncatedNumber(Rule):
             fix = _in_digits(text[a:b])
             unit = float(text[b : b + 1] in _UNITS)  # "1五万辆": a count of ten thousands
             ev = {"digits": float(digits), "clean_edges": float(clean_edges), "unit": unit, "confidence": 0.8}
-            ev["fraction"] = float(fraction)
+            ev["fraction"] = float(fraction)  # a fraction's digits finished in a numeral ("3268.4五")
             # English text never finishes a number in Chinese numerals ("September 2零")
-            ev["english_text"] = float(
-                ctx.dominance.language == "en"
-            )  # a fraction's digits finished in a numeral ("3268.4五")
+            ev["english_text"] = float(ctx.dominance.language == "en")
             yield Candidate(a, b, ev, "number cut and finished in Chinese numerals", fix)
         decimal = np.nonzero(digit[:-2] & (ctx.codes[1:-1] == ord(".")) & numeral[2:])[0].tolist()
         for m in (m for i in decimal if (m := _DECIMAL_SEAM_RE.match(text, _digit_run_start(text, i)))):
@@ -542,6 +540,19 @@ class SplitWord(Rule):
         return 0.8
 
 
+_JOINERS = ("-", "'", "’")
+
+
+def _inside_longer_run(text: str, a: int, b: int, joined_before: bool) -> bool:
+    """Is the letter run ``text[a:b]`` part of something longer: a compound or a name joined with
+    a hyphen or apostrophe after it (and before it, with ``joined_before``: "Mirzi-style"), or a
+    run that a non-ASCII letter continues ("Kahramanmaraş")?"""
+    nxt, prev = text[b : b + 1], text[a - 1 : a] if a else ""
+    if nxt in _JOINERS or (joined_before and prev in _JOINERS):
+        return True
+    return any(c.isalpha() and not c.isascii() and not HAN_RE.match(c) for c in nxt + prev)
+
+
 def _dot_name_parts(text: str, max_part: int = 8) -> set[str]:
     """Parts of foreign names joined with ·, less the first: where a first part starts, nothing
     says ("会谈总统沙夫卡特·米尔济约耶夫"), nor where a last part ends unless a bracket follows it
@@ -674,11 +685,9 @@ class CutDocumentWord(Rule):
         tokens = ctx.tokens
         for k in tokens.where(frozenset(found)):
             a, b = int(tokens.starts[k]), int(tokens.ends[k])
-            nxt, prev = ctx.text[b : b + 1], ctx.text[a - 1 : a] if a else ""
-            if nxt in ("-", "'", "’") or any(
-                c.isalpha() and not c.isascii() and not HAN_RE.match(c) for c in nxt + prev
-            ):
+            if _inside_longer_run(ctx.text, a, b, joined_before=False):
                 continue  # a compound's first part ("Mirzi-style"), or a run a letter like ş ends ("Kahramanmaraş")
+            nxt = ctx.text[b : b + 1]
             tok = tokens.words[k]
             ev = dict(found[tok])
             ev["letters"] = float(len(tok))
@@ -734,12 +743,7 @@ class CutKnownName(Rule):
         tokens = ctx.tokens
         for k in tokens.where(frozenset(found)):
             a, b = int(tokens.starts[k]), int(tokens.ends[k])
-            nxt, prev = text[b : b + 1], text[a - 1 : a] if a else ""
-            if (
-                nxt in ("-", "'", "’")
-                or prev in ("-", "'", "’")
-                or any(c.isalpha() and not c.isascii() and not HAN_RE.match(c) for c in nxt + prev)
-            ):
+            if _inside_longer_run(text, a, b, joined_before=True):
                 continue  # part of a compound, or of a run a non-ASCII letter ends ("Kahramanmaraş")
             tok = tokens.words[k]
             ev = {"letters": float(len(tok)), "pinyin": float(is_pinyin(tok)), "doc_count": float(vocab.get(tok, 0))}

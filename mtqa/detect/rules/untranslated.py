@@ -72,9 +72,8 @@ def _quoted(text: str, a: int, b: int) -> bool:
         j += 1
     if i < 0 or j >= len(text):
         return False
-    closer = _OPENERS.get(text[i]) or _MOJIBAKE_OPENERS.get(
-        text[max(0, i - 2) : i + 1]
-    )  # closing after the stretch, or as its last character ("《…》,")
+    closer = _OPENERS.get(text[i]) or _MOJIBAKE_OPENERS.get(text[max(0, i - 2) : i + 1])
+    # closing after the stretch, or as its last character ("《…》,")
     return closer is not None and (text[j] == closer or text[b - 1] == closer)
 
 
@@ -105,7 +104,7 @@ def _glossed(text: str, a: int, b: int) -> bool:
     return k < len(text) and text[k].isascii() and text[k].isalpha()
 
 
-def _opened_by_quote(text: str, a: int) -> bool:
+def opened_by_quote(text: str, a: int) -> bool:
     """Does a double quotation mark open right before ``a``, not inside a bracket ("（“dual carbon”）")?"""
     i = _before(text, a)
     if i < 0 or text[i] not in '“"':
@@ -256,7 +255,7 @@ class UntranslatedSentence(Rule):
                     # value of regional cooperation”"): someone's words; titles are capitalised and
                     # a gloss sits in brackets ("双碳（“dual carbon”）")
                     "quoted_phrase": float(
-                        text[a].islower() and _opened_by_quote(text, a) and english >= self.quoted_phrase_words
+                        text[a].islower() and opened_by_quote(text, a) and english >= self.quoted_phrase_words
                     ),
                 }
                 if ev["quoted"]:  # a quotation's closing mark is not part of it
