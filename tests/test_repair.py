@@ -545,3 +545,9 @@ def test_lost_tokens_ignore_ordinals_and_translated_place_names():
     candidate = "16日中午恢复供电。海口美兰国际机场取消航班，HSK考试照常。"
     assert lost_tokens(original, candidate, frozenset()) == []
     assert lost_tokens(original, candidate.replace("HSK", "汉语水平"), frozenset()) == ["HSK"]
+
+
+def test_lost_tokens_of_a_stretch_with_a_sentence_of_numbers_only():
+    # "HANGZHOU, Sept. 2" splits into "HANGZHOU, Sept." and "2": a part with no words is no
+    # institution's name (this raised IndexError)
+    assert lost_tokens("杭州电 HANGZHOU, Sept. 2 电影节开幕", "杭州电 9月2日 电影节开幕", frozenset()) == ["HANGZHOU"]

@@ -123,8 +123,8 @@ _TITLE_WORDS_RE = re.compile(r"[A-Z][a-z'’]+(?:[A-Z][a-z]+)?")
 def institution_name(words: list[str]) -> bool:
     """Capitalised words ending in an institution's head noun, none of them a code or a brand
     (an acronym, camel case): "Confucius Institutes", not "TikTok Shop" or "WHO Academy"."""
-    if not all(_TITLE_WORDS_RE.fullmatch(w) for w in words if "-" not in w):
-        return False
+    if not words or not all(_TITLE_WORDS_RE.fullmatch(w) for w in words if "-" not in w):
+        return False  # (no words: a sentence of numbers, "Sept. 2")
     head = words[-1].lower()
     singular = head[:-3] + "y" if head.endswith("ies") else head.removesuffix("s")
     return head in INSTITUTION_HEADS or singular in INSTITUTION_HEADS
