@@ -29,7 +29,18 @@ from functools import cache
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
-from mtqa.detect.rules.untranslated import QUOTED_PHRASE_HAN, QUOTED_PHRASE_WORDS, institution_name, opened_by_quote
+from mtqa.detect.rules.untranslated import (
+    GLOSS_HAN_PER_WORD,
+    QUOTATION_LOWER_SHARE,
+    QUOTATION_WORDS,
+    QUOTED_PHRASE_HAN,
+    QUOTED_PHRASE_WORDS,
+    english_evidence,
+    han_gloss_after,
+    institution_name,
+    opened_by_quote,
+    sentence_case_quotation,
+)
 from mtqa.passages import Passage
 from mtqa.pinyin import is_pinyin
 from mtqa.record import Candidate
@@ -231,7 +242,8 @@ def foreign_pieces(
             a, b = m.start(), m.end()
             while b > a and text[b - 1] in " \t":
                 b -= 1
-            if _quotation(text[a:b]) or _quoted_phrase(text, a, b):  # the closing mark stays where it is
+            if _quotation(text[a:b]) or _quoted_phrase(text, a, b) or _said_in_quotes(text, a, b):
+                # the closing mark stays where it is
                 while b > a and text[b - 1] in "”’\"'":
                     b -= 1
             head = _WORD_RE.match(text, a)
@@ -320,11 +332,31 @@ def _quoted_phrase(text: str, a: int, b: int) -> bool:
     return after is None and before is None
 
 
+def _said_in_quotes(text: str, a: int, b: int) -> bool:
+    """An English sentence in quotation marks whatever stands after them (``“When customers can eat
+    with peace of mind, we feel at ease on the road too”。``), unless its Chinese translation
+    follows in brackets: someone's words left untranslated, as the detector reads them."""
+    if not (text[a : a + 1].isascii() and text[a : a + 1].isalpha() and opened_by_quote(text, a)):
+        return False
+    from mtqa.detect.lexicon import get_lexicon
+
+    words, lower, english = english_evidence(text, a, b, get_lexicon())
+    if han_gloss_after(text, b) >= GLOSS_HAN_PER_WORD * words:
+        return False
+    return sentence_case_quotation(words, lower, english, QUOTATION_WORDS, QUOTATION_LOWER_SHARE)
+
+
 def _is_gloss(text: str, a: int, b: int) -> bool:
     """A stretch in brackets or quotes of its own (``Xi Jinping (习近平)``, ``比什凯克（Bishkek）``,
-    a quoted title): a gloss or a name, not damage."""
-    if _quoted_phrase(text, a, b):
+    a quoted title), or a quotation followed by its translation in brackets: a gloss or a name,
+    not damage."""
+    if _quoted_phrase(text, a, b) or _said_in_quotes(text, a, b):
         return False
+    if (
+        text[a : a + 1].isascii()
+        and han_gloss_after(text, b) >= GLOSS_HAN_PER_WORD * len(_WORD_RE.findall(text, a, b)) > 0
+    ):
+        return True  # “Donglan is now our first choice in China.”（东澜现在是…）
     i, j = a, b
     while i > 0 and text[i - 1] == " ":
         i -= 1

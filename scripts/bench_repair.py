@@ -16,7 +16,8 @@ wrote that neither the garbled passage nor the clean document has. Direction che
 summary (QE before -> after over all passages; chrF where a passage was scored) must move the
 same way as the independent chrF on every document.
 
-Usage: python scripts/bench_repair.py [--n 6] [--en 2] [--parts 8] [--seed 11] [--engine small] [--held-out] [--out results/repair.json]
+Usage: python scripts/bench_repair.py [--n 6] [--en 2] [--parts 8] [--seed 11] [--engine small] [--held-out]
+       [--out results/repair.json] [--only DOC ...]
 """
 
 from __future__ import annotations
@@ -62,7 +63,10 @@ def leftovers(text: str, clean: str, lang: str) -> int:
     import re
 
     if lang == "zh":
-        words = lambda s: Counter(w for w in re.findall(r"[A-Za-z][A-Za-z'’\-]*", s) if not is_legit_latin(w, frozenset()))  # noqa: E731
+
+        def words(s: str) -> Counter[str]:
+            return Counter(w for w in re.findall(r"[A-Za-z][A-Za-z'’\-]*", s) if not is_legit_latin(w, frozenset()))
+
         return sum((words(text) - words(clean)).values())
     return sum((Counter(HAN_RE.findall(text)) - Counter(HAN_RE.findall(clean))).values())
 
@@ -91,6 +95,7 @@ def main() -> None:
     ap.add_argument("--en", type=int, default=2, help="en-dominant fault articles")
     ap.add_argument("--held-out", action="store_true", help="also run the *_test hand documents (once, at the end)")
     ap.add_argument("--out", default=str(ROOT / "results" / "repair.json"))
+    ap.add_argument("--only", nargs="*", default=None, help="hand documents to run (ids): a quick look, not a figure")
     args = ap.parse_args()
 
     docs: list[tuple[str, str, str, str, str]] = []  # (set, id, dominant, damaged, clean)
@@ -103,7 +108,7 @@ def main() -> None:
             damaged, clean = "\n".join(d.damaged for d in chunk), "\n".join(d.clean for d in chunk)
             docs.append(("faults", f"faults_{lang}_{args.seed}_{k}", lang, damaged + "\n", clean + "\n"))
     for path in sorted(GARBLED.glob("*_dev.txt")) + (sorted(GARBLED.glob("*_test.txt")) if args.held_out else []):
-        if path.name.endswith(".clean.txt"):
+        if path.name.endswith(".clean.txt") or (args.only is not None and path.stem not in args.only):
             continue
         clean = path.with_name(path.stem + ".clean.txt").read_text(encoding="utf-8")
         split = "hand-test" if path.stem.endswith("_test") else "hand-dev"
@@ -154,8 +159,7 @@ def main() -> None:
                         "direction_independent": indep,
                         "direction_mtqa_qe": qe_dir,
                         "direction_mtqa_chrf": chrf_dir if s.scored else None,
-                        "agrees": (qe_dir == indep or s.qe_before is None)
-                        and (not s.scored or chrf_dir == indep),
+                        "agrees": (qe_dir == indep or s.qe_before is None) and (not s.scored or chrf_dir == indep),
                         "seconds": round(time.perf_counter() - t0, 1),
                     }
                 )

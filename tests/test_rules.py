@@ -596,6 +596,99 @@ def test_a_quoted_sentence_left_untranslated_is_no_title(detector):
     ]
 
 
+def test_a_quoted_sentence_with_its_stop_outside_or_its_translation_after_it(detector):
+    # the stop after the closing quote (Chinese style): still a sentence left in English
+    zh = ZH_CONTEXT * 3 + "他说，“When customers can eat with peace of mind, we feel at ease on the road too”。"
+    assert flagged(detector, zh, "untranslated") == [
+        "When customers can eat with peace of mind, we feel at ease on the road too"
+    ]
+    # a quotation followed by its Chinese translation in brackets is quoted on purpose; a title
+    # in capitals and a motto glossed in brackets stay too
+    kept = ZH_CONTEXT * 3 + (
+        "他用英语说：“Donglan is now our first choice in China.”（东澜现在是我们在中国的首选港。）"
+        "她读过“The Art of War and the Making of Modern China”一书。巴西人常说“团结就是力量”（A união faz a força）。"
+    )
+    assert flagged(detector, kept, "untranslated") == []
+
+
+def test_a_long_rare_word_glued_to_han_is_not_cut(detector):
+    en = (
+        EN_CONTEXT * 2
+        + "The crew will carry out two spacewalks出舱活动 next month. The photovol光伏 panels were checked."
+    )
+    spans = {s.text: s.kind for s in detector.detect(en).spans}
+    assert "spacewalks" not in spans and spans.get("photovol") == "truncation"
+
+
+def test_a_term_said_twice_in_one_clause(detector):
+    text = ZH_CONTEXT + "双方将把跨境电商平台打造为区域跨境电商平台合作的样板。"
+    spans = [(s.text, s.kind, s.rule, s.fix) for s in detector.detect(text).spans]
+    assert spans == [("跨境电商平台", "duplication", "repeated-term", "")]
+    assert detector.detect(text).spans[0].start == text.rindex("跨境电商平台")  # the second copy
+    # a comparison, a coordination and a false start are no such repeat (the last is restarted-clause's)
+    clean = ZH_CONTEXT + "这个旅馆的房间不像那个旅馆的房间那么干净。工厂生产新能源汽车电池和新能源汽车电机。"
+    assert detector.detect(clean).spans == []
+    restart = ZH_CONTEXT + "这取决于企业如何用取决于企业如何使用它。"
+    assert "repeated-term" not in rules_of(detector, restart)
+
+
+def test_names_and_glosses_beside_damage_are_left_alone(detector):
+    # English text: the Han glued to a brand is the damage, not the brand
+    en = EN_CONTEXT * 2 + (
+        "Great Wall Motor, Changan and GAC Aion也已开始或宣布在当地生产 in the kingdom. Cars left the "
+        "terminal, according to the Shanghai International Port Group (SIPG, 上港集团)."
+    )
+    assert kinds_besides_repeats(detector, en) == {"也已开始或宣布在当地生产": "untranslated"}
+    # Chinese text: a reduplicated name glossed in Latin, and a brand's closed compound in a gloss
+    zh = (
+        ZH_CONTEXT * 2
+        + "哔哩哔哩（Bilibili）的观看量增长。网易旗下的《永劫无间》（Naraka: Bladepoint）推出了职业联赛。"
+    )
+    assert kinds_besides_repeats(detector, zh) == {}
+    assert "通关通关" in [s.text for s in detector.detect(ZH_CONTEXT + "通关通关只用了五分钟。").spans]
+    merged = EN_CONTEXT * 2 + "The old Cityreceived more visitors. Its Starlink terminal works."
+    assert kinds_besides_repeats(detector, merged) == {"Cityreceived": "merge"}
+
+
+def test_a_decimal_cut_after_its_point(detector):
+    text = ZH_CONTEXT + "盾构机最高日进尺达到41.米，创下纪录。全长3.5米的管片和v1.2版软件都已到位。"
+    assert [(s.text, s.kind) for s in detector.detect(text).spans] == [("41.", "truncation")]
+
+
+def test_an_acronym_cut_at_a_line_start(detector):
+    text = (
+        ZH_CONTEXT
+        + "《区域全面经济伙伴关系协定》（RCEP）实施两年。\nCEP生效以来，航线增加到32条。WCBA和CBA的比赛照常进行。\n"
+    )
+    assert [(s.text, s.kind, s.fix) for s in detector.detect(text).spans] == [("CEP", "truncation", "RCEP")]
+
+
+def test_a_long_clause_pasted_twice_with_its_comma_and_a_brand_glued_to_and(detector):
+    text = (
+        ZH_CONTEXT
+        + "在2023年杭州亚运会上，电子竞技首次成为正式比赛项目，电子竞技首次成为正式比赛项目，中国队获得4枚金牌。"
+    )
+    assert [(s.text, s.kind) for s in detector.detect(text).spans] == [
+        ("电子竞技首次成为正式比赛项目，电子竞技首次成为正式比赛项目，", "duplication")
+    ]
+    glued = ZH_CONTEXT + "海外观众则主要通过Twitchand YouTube收看英文解说。"
+    assert kinds_besides_repeats(detector, glued) == {"Twitchand": "merge"}
+
+
+def test_a_phrase_with_a_number_said_twice(detector):
+    text = EN_CONTEXT + "XPeng has entered more than 30 markets has entered more than 30 markets. Its G6 sells."
+    # inside a sentence, the second copy is the one pasted again
+    assert [(s.text, s.start, s.fix) for s in detector.detect(text).spans] == [
+        ("has entered more than 30 markets", text.rindex("has entered"), "")
+    ]
+    # other numbers, or a phrase said again after a comma for effect, are no repeat
+    clean = (
+        EN_CONTEXT
+        + "It sold more than 30 cars more than 40 cars ago. It was minus 120 degrees, minus 120 degrees, at night."
+    )
+    assert detector.detect(clean).spans == []
+
+
 def test_a_stretch_with_a_comma_said_twice(detector):
     text = ZH_CONTEXT + "她指出：“三季报显示，消费和科技两条主线的三季报显示，消费和科技两条主线的盈利修复正在展开。”"
     [span] = [s for s in detector.detect(text).spans if s.kind == "duplication"]
@@ -740,6 +833,23 @@ def test_chinese_in_quotes_inside_english_text(detector):
         "(“a port linked to the four seas”)."
     )
     assert {s.text: s.kind for s in detector.detect(text).spans} == {"不存在悬而未决的问题": "untranslated"}
+
+
+def test_a_chinese_word_cut_at_a_line_start_or_a_clause_end(detector):
+    text = ZH_CONTEXT + (
+        "\n牙利投资促进局官员表示欢迎。\n办方统计，开幕首周观众已超过2.3万人次。\n她说，这些青铜器终于来到了多瑙。\n"
+    )
+    spans = [(s.text, s.kind, s.fix) for s in detector.detect(text).spans]
+    assert spans == [
+        ("牙利", "truncation", "匈牙利"),
+        ("办方", "truncation", "主办方"),
+        ("多瑙", "truncation", "多瑙河"),
+    ]
+    # two common words that the list does not hold as one ("好了", "很久", "在上") are ordinary text
+    clean = (
+        ZH_CONTEXT + "\n好了，我们走吧。\n在上海工作的年轻人越来越多。\n我们已经等了很久。\n换句话说，合作还在继续。\n"
+    )
+    assert detector.detect(clean).spans == []
 
 
 def test_a_word_cut_short_that_the_document_writes_whole(detector):

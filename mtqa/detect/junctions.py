@@ -200,10 +200,10 @@ def junction_evidence(ctx, j: Junction) -> dict[str, float]:
         # a run of two pinyin syllables or more: in brackets, a reading given as a gloss ("高考（gaokao）")
         "pinyin_word": float(edge.isalpha() and pinyin_split(edge) >= 2),
         # a unit or a code: digits or a slash right before ("3nm", "GPT-4o", "km/h"), or a
-        # letter before digits ("x86")
+        # letter before digits ("x86", "v1.2版")
         "code": float(
             (j.start > 0 and (text[j.start - 1].isdigit() or text[j.start - 1] == "/"))
-            or (len(edge) == 1 and right_digit)
+            or (len(edge) == 1 and (right_digit or text[j.end : j.end + 1].isdigit()))
             # a letter opening a dotted or hyphenated model name ("e.MAS 7", "DM-i")
             or (
                 len(edge) == 1

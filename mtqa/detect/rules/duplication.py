@@ -10,7 +10,9 @@ import numpy as np
 from mtqa.detect.base import Candidate, DocContext, Rule, register
 from mtqa.segment import HAN, HAN_RE
 
-_CLAUSE_COPY_RE = re.compile(f"[{HAN}][{HAN}，,、]*[，,、][{HAN}，,、]*[{HAN}]")
+_LATIN_GLOSS_RE = re.compile(r" ?[（(][A-Za-z]")
+# a copy with a comma inside, or one pasted with its comma ("…正式比赛项目，…正式比赛项目，")
+_CLAUSE_COPY_RE = re.compile(f"[{HAN}][{HAN}，,、]*[，,、][{HAN}，,、]*[{HAN}]|[{HAN}]+[，,]")
 
 
 @register
@@ -57,6 +59,8 @@ class RepeatedFragment(Rule):
                 "bounded": float(HAN_RE.match(ctx.text[m.end() : m.end() + 1]) is None),
                 # listed verb reduplications ("研究研究"), and 一 + measure word ("一个一个", "一批一批")
                 "reduplication": float(m.group() in allowed or (len(frag) == 2 and frag[0] == "一")),
+                # a name glossed in Latin right after it is one word: "哔哩哔哩（Bilibili）"
+                "glossed": float(_LATIN_GLOSS_RE.match(ctx.text, m.end()) is not None),
             }
             yield Candidate(m.start(), m.end(), ev, f"'{frag}' said twice", fix=frag)
         yield from self._clauses(ctx)
@@ -79,6 +83,8 @@ class RepeatedFragment(Rule):
             for s in range(max(0, ci - p + 1), ci - 1):
                 e = s + 2 * p
                 copy = text[s : s + p]
+                if copy[-1] in "，," and len(copy) - 1 <= self.max_chars:
+                    continue  # "X，X，" with a short X: the plain repeat's ("X，X")
                 if text[s + p : e] == copy and _CLAUSE_COPY_RE.fullmatch(copy):
                     k = len(HAN_RE.findall(copy))
                     ev = {"chars": float(k), "distinct": float(len(set(copy))), "separated": 0.0, "bounded": 1.0}
@@ -92,13 +98,92 @@ class RepeatedFragment(Rule):
             return False
         if ev.get("clause") and ev["chars"] < self.min_clause_han:
             return False
-        return not ev["reduplication"] and ev["distinct"] > 1
+        return not ev["reduplication"] and not ev.get("glossed") and ev["distinct"] > 1
 
     def confidence(self, cand: Candidate) -> float:
         return min(0.95, 0.6 + 0.1 * cand.evidence["chars"])
 
 
 _ABANDONED_RE = re.compile(f"([{HAN}]{{5,12}})([{HAN}]{{1,2}})\\1(?!\\2)")
+
+
+# characters of grammar: a stretch holding one is a phrase, not a term ("那个旅馆的房间不像那个旅馆的房间")
+_GRAMMAR_CHARS = frozenset("的一个了是在和与及或不这那我你他她它们也都就而但比像对把被")
+# between two mentions of a term, a coordination or comparison makes the second one deliberate
+_LINKING_CHARS = frozenset("和与及或跟同并而比像对、")
+
+
+@register
+class RepeatedTerm(Rule):
+    """A term of five Han characters or more said twice in one clause, a few characters apart
+    ("把中吉乌铁路打造成新的中吉乌铁路合作示范工程"): a pipeline pasted the term where another
+    word belonged. Terms hold no characters of grammar (的, 一个, 不像: "那个旅馆的房间不像那个
+    旅馆的房间" compares on purpose), and nothing between the copies links them (和, 与, 比).
+    The span is the second copy; its fix deletes it.
+
+    Evidence: the term's length (``chars``), the characters between (``gap``), and whether those
+    hold grammar or a link, or come back after the second copy (``restart``)."""
+
+    name = "repeated-term"
+    kind = "duplication"
+
+    def __init__(self, min_chars: int = 5, min_gap: int = 3, max_gap: int = 8) -> None:
+        self.min_chars = min_chars
+        # Han characters between the copies: fewer make a clause restarted after a false start
+        # ("取决于企业如何用取决于企业如何使用它", restarted-clause's: the first copy is the superfluous one)
+        self.min_gap = min_gap
+        self.max_gap = max_gap
+
+    def score(self, ctx: DocContext) -> Iterator[Candidate]:
+        if ctx.dominance.language != "zh":
+            return
+        text, n, k = ctx.text, len(ctx.codes), self.min_chars
+        if n < 2 * k + 1:
+            return
+        han = ctx.han_mask
+        c = ctx.codes.astype(np.int64)
+        # a hash of each k-gram, and whether it is all Han
+        h = np.zeros(n - k + 1, dtype=np.int64)
+        for j in range(k):
+            h = h * 1000003 + c[j : n - k + 1 + j]
+        run = np.concatenate(([0], np.cumsum(han, dtype=np.int64)))
+        whole = (run[k:] - run[:-k]) == k
+        seen: set[int] = set()
+        for d in range(k + 1, k + self.max_gap + 1):  # the first k-gram recurs d characters later
+            for i in np.nonzero(whole[:-d] & whole[d:] & (h[:-d] == h[d:]))[0].tolist():
+                if i in seen:
+                    continue
+                a, e = i, i + k  # grow the term while both copies agree
+                while a > 0 and a + d > 0 and text[a - 1] == text[a - 1 + d] and HAN_RE.match(text[a - 1]):
+                    a -= 1
+                while e + d < n and e < a + d and text[e] == text[e + d] and HAN_RE.match(text[e]):
+                    e += 1
+                seen.update(range(a, e))
+                term, gap = text[a:e], text[e : a + d]
+                if not gap or not all(HAN_RE.match(ch) for ch in gap) or len(gap) > self.max_gap:
+                    continue  # back to back (repeated-fragment's), or punctuation between
+                ev = {
+                    "chars": float(e - a),
+                    "gap": float(len(gap)),
+                    "grammar": float(any(ch in _GRAMMAR_CHARS for ch in term)),
+                    "linked": float(any(ch in _LINKING_CHARS for ch in gap)),
+                    # the words between come back after the second copy: a false start, restarted
+                    "restart": float(gap[-2:] in text[e + d : e + d + len(gap) + 3]),
+                }
+                yield Candidate(a + d, e + d, ev, f"'{term}' said again {len(gap)} characters later", fix="")
+
+    def accept(self, cand: Candidate) -> bool:
+        ev = cand.evidence
+        return (
+            ev["chars"] >= self.min_chars
+            and self.min_gap <= ev["gap"] <= self.max_gap
+            and not ev["grammar"]
+            and not ev["linked"]
+            and not ev["restart"]
+        )
+
+    def confidence(self, cand: Candidate) -> float:
+        return 0.5
 
 
 @register
@@ -123,6 +208,8 @@ class RestartedClause(Rule):
                 t = m.group(2)
                 if p is _ABANDONED_RE and text[m.start(1) - len(t) : m.start(1)] == t:
                     continue  # T X T X: a plain repeat seen off by one (repeated-fragment's)
+                if p is _ABANDONED_RE and any(ch in _LINKING_CHARS for ch in t):
+                    continue  # two items sharing a head: "新能源汽车电池和新能源汽车电机"
                 ev = {"chars": float(m.end(2) - m.start(1)), "confidence": 0.7}
                 yield Candidate(m.start(1), m.end(2), ev, f"'{m.group(1)}' restarts the clause", fix="")
 
@@ -161,6 +248,7 @@ _SUBORDINATORS = frozenset(
     ["if", "when", "whenever", "because", "as", "although", "though", "that", "whether", "while", "since", "unless"]
 )
 _BETWEEN_RE = re.compile(r"[ \t]*,?[ \t]+|[ \t]*,")  # between the copies: spaces, one comma
+_NUMBER_GAP_RE = re.compile(r"[ \t]+[0-9][0-9.,%]*[ \t]+")  # a number between two words of a copy
 _WITHIN_RE = re.compile(r"[ \t,'’]*|-")  # inside a copy: spaces, commas, apostrophes, a hyphen ("after-sales")
 
 
@@ -222,17 +310,33 @@ class RepeatedWords(Rule):
             if taken & set(range(i, i + 2 * n)) or low[i : i + n] != low[i + n : i + 2 * n]:
                 continue
             gaps = [text[ends[k - 1] : starts[k]] for k in range(i + 1, i + 2 * n)]
-            if not _BETWEEN_RE.fullmatch(gaps[n - 1]) or not all(_WITHIN_RE.fullmatch(g) for g in gaps):
-                continue  # sentence punctuation, a line break, a hyphen or other text between
+            if (
+                not _BETWEEN_RE.fullmatch(gaps[n - 1])
+                or not all(
+                    _WITHIN_RE.fullmatch(g) or (_NUMBER_GAP_RE.fullmatch(g) and g == gaps[j + n])
+                    for j, g in enumerate(gaps[: n - 1])
+                )
+                or not all(_WITHIN_RE.fullmatch(g) or _NUMBER_GAP_RE.fullmatch(g) for g in gaps[n:])
+            ):
+                # sentence punctuation, a line break or other text between; a number inside a copy
+                # must be the same number in both ("entered more than 30 markets" twice)
+                continue
             taken.update(range(i, i + 2 * n))
             a, b = int(starts[i]), int(ends[i + 2 * n - 1])
             function_end = ctx.lexicon.zipf(low[i + n - 1]) >= self.function_zipf
             first = fix = text[a : int(ends[i + n - 1])]
-            if text[b : b + 1] == "-" or (n >= 2 and _opens_sentence(text, a) and function_end):
+            opens = _opens_sentence(text, a)
+            if text[b : b + 1] == "-" or (n >= 2 and opens and function_end):
                 # "the open Outside the town, the open-air show": the second copy runs into a
                 # compound; "COMAC submitted its COMAC submitted its application": a sentence
                 # opening given up on a function word. The first copy, abandoned, goes (with its space)
                 b, fix = int(starts[i + n]), ""
+            elif n >= 2 and not opens and not function_end and "," not in gaps[n - 1]:
+                # inside a sentence a phrase is pasted again: the second copy ("has entered more
+                # than 30 markets has entered more than 30 markets"). Elsewhere either copy may be
+                # the superfluous one ("which allows citizens of which allows…" gave up on "of"),
+                # and the span holds both, as it does the comma between ("the water, the water")
+                a, fix = int(starts[i + n]), ""
             after = text[b : b + 1]
             ev = {
                 "words": float(n),
@@ -245,6 +349,7 @@ class RepeatedWords(Rule):
                 "conjunction": float(low[i + n - 1] in _CONJUNCTIONS),
                 "subordinate": float(low[i] in _SUBORDINATORS),
                 "capitalised": float(text[a].isupper() and text[int(starts[i + n])].isupper()),
+                "number": float(any(_NUMBER_GAP_RE.fullmatch(g) for g in gaps[: n - 1])),
             }
             yield Candidate(a, b, ev, f"'{first}' said twice", fix=fix)
 
@@ -252,6 +357,8 @@ class RepeatedWords(Rule):
         ev = cand.evidence
         if ev["double"] or (ev["conjunction"] and ev["words"] > 1):
             return False  # "faster and faster and": X and X; a lone "and and" is a repeat
+        if ev.get("number") and ev["comma"]:
+            return False  # "minus 120 degrees, minus 120 degrees": said twice for effect
         pasted = ev.get("comma_twice") and ev["words"] >= 2 and not ev["subordinate"]
         if ev["comma"] and (ev["words"] < self.comma_min_words or ev["subordinate"]) and not pasted:
             return False

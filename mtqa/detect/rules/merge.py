@@ -27,6 +27,7 @@ _FUNCTION_ACRONYM_RE = re.compile(r"(for|of|in|on|and|the|to|with|by|at|from|as)
 _ACRONYM_WORD_RE = re.compile(r"(US|UK|EU|UN|UAE|PRC)([A-Z][a-z]{4,})")
 
 
+_INFLECTED_RE = re.compile(r"[a-z]{2}(?:ed|ing|s)$")
 _GLOSSED_RE = re.compile(r" ?[（(][\u3400-\u9fff]")
 _NAME_GLOSS_RE = re.compile(r"([\u3400-\u9fff]+(?:·[\u3400-\u9fff]+)+)[（(]")
 
@@ -153,8 +154,11 @@ class MergedWords(Rule):
             hyphen = (a > 0 and text[a - 1] == "-") or (b < len(text) and text[b] == "-")
             if hyphen and ev["shape"] != SHAPES["lower"]:
                 continue  # part of a hyphenated name ("Xi-Putin"); two lowercase words glued stay ("forage-livestockbalance")
-            if (a > 0 and _HAN_RE.match(text[a - 1])) or (b < len(text) and _HAN_RE.match(text[b])):
-                continue  # glued to Han: a word cut across scripts ("photovol光伏"), the junction rules' business
+            glued = (a > 0 and _HAN_RE.match(text[a - 1])) or (b < len(text) and _HAN_RE.match(text[b]))
+            if glued and not (ev["shape"] == SHAPES["title"] and ev["right_zipf"] >= self.function_right_zipf):
+                # glued to Han: a word cut across scripts ("photovol光伏"), the junction rules' business;
+                # a name glued to "and"/"the" stays a merge ("通过Twitchand YouTube")
+                continue
             if _GLOSSED_RE.match(text, b):
                 continue  # a term glossed by its Chinese right after it: "rushan (乳扇)" is a name
             ev = dict(ev)
@@ -269,6 +273,8 @@ class MergedWords(Rule):
             "right_name": float(_name(split.right)),
             # a pinyin place name that is no country, then an English word that is no pinyin
             "pinyin_word": float(_pinyin_then_word(lex, tok, len(split.left), 0.0)),
+            # the right part ends in an inflection (-ed, -ing, -s): no brand's closed compound
+            "right_inflected": float(_INFLECTED_RE.search(split.right) is not None),
         }
         return ev, split.left, split.right
 
@@ -289,9 +295,23 @@ class MergedWords(Rule):
         if shape == SHAPES["function"]:  # "hackathonin": a rarer word, then a function word
             return no_word and ev["left_letters"] >= 6 and ev["left_zipf"] >= self.name_part_zipf
         if shape == SHAPES["title"]:  # "Beijingin", "Organizationand"; "Samarkandregion"
+            # a common word, then a longer content word, makes a brand's closed compound
+            # ("Bladepoint", "Starlink"); after a name it is a merge ("Samarkandregion", "Chineseengineers")
+            # ... or an inflected word ("Cityreceived", "Olympicqualifying", "Brazilianshipments")
+            # ("Thatcloud": after a function word too)
+            named_left = (
+                ev["left_doc"] >= 1
+                or ev["left_name"]
+                or ev.get("right_inflected", 0.0) > 0
+                or ev["left_zipf"] >= self.function_zipf
+            )
             right = (
                 ev["right_zipf"] >= self.title_right_zipf
-                or (ev["right_zipf"] >= self.title_content_zipf and ev["right_letters"] >= self.title_content_letters)
+                or (
+                    named_left
+                    and ev["right_zipf"] >= self.title_content_zipf
+                    and ev["right_letters"] >= self.title_content_letters
+                )
                 or (ev["left_name"] and ev["right_zipf"] >= self.name_right_zipf)
                 or (ev.get("pinyin_word") and ev["right_zipf"] >= self.pinyin_right_zipf)
                 or (ev["left_doc"] >= 1 and ev["right_zipf"] >= self.doc_right_zipf)

@@ -40,7 +40,9 @@ def is_fragment(ev: dict[str, float], word_zipf: float, fragment_gain: float) ->
     """The edge letters are no word, or are much rarer than a common word they could be cut
     from. Very common words ("he", "an") stay words; a capital after the glued side starts a
     sentence, it was not cut at its start."""
-    rare = ev["zipf"] < word_zipf and not ev["capital"]
+    # a long word the large list knows is a word, however rare ("spacewalks" 2.0)
+    known_long = ev["letters"] >= 8 and ev["zipf"] >= 1.5
+    rare = ev["zipf"] < word_zipf and not ev["capital"] and not known_long
     starts_sentence = ev["capital"] and ev["left"] and not ev["right"]
     return rare or (ev["gain"] >= fragment_gain and ev["zipf"] < 5.0 and not starts_sentence)
 
@@ -100,13 +102,20 @@ class MidWordSwitch(_JunctionRule):
 
 @register
 class ClauseSwitch(_JunctionRule):
-    """An English clause glued to Han with no space or punctuation ("建议to invest in ...")."""
+    """An English clause glued to Han with no space or punctuation ("建议to invest in ..."), in a
+    Chinese document. In an English document the Han glued on is itself the damage
+    (untranslated-sentence's, and truncated-word's where the English word at the seam is cut);
+    a span over the seam would take the whole English word beside it ("GAC Aion也已开始…")."""
 
     name = "clause-switch"
 
     def __init__(self, min_words: int = 3, window: int = 1) -> None:
         self.min_words = min_words
         self.window = window
+
+    def score(self, ctx: DocContext) -> Iterator[Candidate]:
+        if ctx.dominance.language == "zh":
+            yield from super().score(ctx)
 
     def accept(self, cand: Candidate) -> bool:
         ev = cand.evidence

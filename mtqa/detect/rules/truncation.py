@@ -11,7 +11,7 @@ import numpy as np
 
 from mtqa.detect.base import DIGIT_BIT, NUMERAL_BIT, Candidate, DocContext, Rule, register
 from mtqa.detect.junctions import junction_evidence
-from mtqa.detect.lexicon import begins_proper_noun, is_proper_noun
+from mtqa.detect.lexicon import begins_proper_noun, get_han_lexicon, is_proper_noun
 from mtqa.detect.rules.switch import is_fragment, legit_shape
 from mtqa.pinyin import is_pinyin, term_readings
 from mtqa.segment import CJK_PUNCT, HAN, HAN_DIGIT_VALUES, HAN_NUMERALS, HAN_RE
@@ -345,6 +345,9 @@ def _in_digits(number: str) -> str:
     return "".join(str(HAN_DIGIT_VALUES.get(c, c)) for c in number)
 
 
+_UNIT_CODES = np.array(sorted(ord(c) for c in _UNITS), dtype=np.uint32)
+# digits and a decimal point right before a Chinese unit: the fraction was cut ("41.米")
+_BARE_POINT_RE = re.compile(f"(?<![0-9.,])[0-9]+\\.(?=[{''.join(sorted(_UNITS))}])")
 _DECIMAL_SEAM_RE = re.compile(f"(?<![0-9.])[0-9]+\\.[{_DIGITS}](?![{_DIGITS}0-9])")
 _SEAM_RE = re.compile(f"[0-9][{_DIGITS}]|[{_DIGITS}][0-9]")
 _DIGIT_RUN_RE = re.compile("[0-9]+")
@@ -354,7 +357,7 @@ _DIGIT_RUN_RE = re.compile("[0-9]+")
 class TruncatedNumber(Rule):
     """Arabic digits finished in Chinese numerals, or the reverse ("202四" for 2024); one digit
     is enough before a unit ("1五万辆" for 15万, "10月2七日" for 27日) or after a decimal point
-    ("3268.4五点", "418.三亿元")."""
+    ("3268.4五点", "418.三亿元"), or a decimal point with no digits after it before a unit ("41.米")."""
 
     name = "truncated-number"
     kind = "truncation"
@@ -401,6 +404,13 @@ class TruncatedNumber(Rule):
             unit = float(text[b : b + 1] in _UNITS)  # "3.七万辆"
             ev = {"digits": float(b - a - 2), "clean_edges": 1.0, "unit": unit, "confidence": 0.8}
             yield Candidate(a, b, ev, "number cut and finished in Chinese numerals", fix)
+        codes = ctx.codes
+        units = np.isin(codes[2:], _UNIT_CODES)
+        points = np.nonzero(digit[:-2] & (codes[1:-1] == ord(".")) & units)[0].tolist()
+        for m in (m for i in points if (m := _BARE_POINT_RE.match(text, _digit_run_start(text, i)))):
+            # "达到41.米": the fraction's digits lost between the point and a Chinese unit
+            ev = {"digits": float(m.end() - m.start() - 1), "clean_edges": 1.0, "unit": 1.0, "confidence": 0.7}
+            yield Candidate(m.start(), m.end(), ev, "decimal number cut after its point")
 
     def accept(self, cand: Candidate) -> bool:
         ev = cand.evidence
@@ -635,6 +645,70 @@ class CutHanName(Rule):
         return 0.75
 
 
+# a Han run that opens a line, and one that closes a clause
+_LINE_START_HAN_RE = re.compile(f"^[{HAN}]{{2,}}", re.MULTILINE)
+_CLAUSE_END_HAN_RE = re.compile(f"[{HAN}]{{2,}}(?=[。！？；，、：”」）)\\n]|$)")
+
+
+@register
+class CutHanWord(Rule):
+    """A Chinese word cut at a line start or a clause end: the line opens with the tail of a word
+    ("牙利投资促进局" for 匈牙利, "内人士指出" for 业内人士) or the clause closes on its head
+    ("来到了多瑙。" for 多瑙河). The piece is no word of the Chinese list, does not read as two
+    common words (``好了`` and ``我看`` are absent from the list but split into 好+了, 我+看),
+    and a frequent word of the list ends (or begins) with it. The fix is that word.
+
+    Evidence: the piece's own zipf (``piece_zipf``), its best two-word split (``split_zipf``),
+    the whole word's zipf (``word_zipf``) and its length (``chars``)."""
+
+    name = "cut-han-word"
+    kind = "truncation"
+
+    def __init__(
+        self, max_chars: int = 6, max_piece_zipf: float = 1.5, max_split_zipf: float = 4.95, min_word_zipf: float = 2.5
+    ) -> None:
+        self.max_chars = max_chars  # pieces of 2 to this many characters
+        self.max_piece_zipf = max_piece_zipf  # a piece more frequent than this is a word ("人士")
+        # a piece that splits into two words this common is ordinary text ("很久" = 很 + 久, 4.98)
+        self.max_split_zipf = max_split_zipf
+        # the word it was cut from is at least this common (the index holds words from HanLexicon.COMPLETION_FLOOR)
+        self.min_word_zipf = min_word_zipf
+
+    def score(self, ctx: DocContext) -> Iterator[Candidate]:
+        if ctx.dominance.language != "zh":
+            return
+        lex = get_han_lexicon()
+        text = ctx.text
+        for regex, lost_start in ((_LINE_START_HAN_RE, True), (_CLAUSE_END_HAN_RE, False)):
+            for m in regex.finditer(text):
+                run = m.group()
+                for k in range(min(self.max_chars, len(run)), 1, -1):
+                    piece = run[:k] if lost_start else run[-k:]
+                    best = lex.best_completion(piece, at_start=not lost_start)  # one look-up: most pieces stop here
+                    if best is None:
+                        continue
+                    pz, sz = lex.zipf(piece), lex.split_zipf(piece)
+                    if pz > self.max_piece_zipf or sz > self.max_split_zipf or best[1] < self.min_word_zipf:
+                        continue
+                    a = m.start() if lost_start else m.end() - k
+                    ev = {"piece_zipf": pz, "split_zipf": sz, "word_zipf": best[1], "chars": float(k)}
+                    where = "its start" if lost_start else "its end"
+                    yield Candidate(a, a + k, ev, f"'{piece}' is {best[0]} without {where}", fix=best[0])
+                    break
+
+    def accept(self, cand: Candidate) -> bool:
+        ev = cand.evidence
+        return (
+            2 <= ev["chars"] <= self.max_chars
+            and ev["piece_zipf"] <= self.max_piece_zipf
+            and ev["split_zipf"] <= self.max_split_zipf
+            and ev["word_zipf"] >= self.min_word_zipf
+        )
+
+    def confidence(self, cand: Candidate) -> float:
+        return 0.6
+
+
 @register
 class CutDocumentWord(Rule):
     """A word cut short that the document writes whole elsewhere ("Mirzi约耶夫" where the text
@@ -705,6 +779,56 @@ class CutDocumentWord(Rule):
 
     def confidence(self, cand: Candidate) -> float:
         return 0.7
+
+
+_ACRONYM_RE = re.compile(r"[A-Z]{2,}")
+
+
+@register
+class CutAcronym(Rule):
+    """An acronym that lost its first letters at a line or sentence start ("RCEP" written
+    "CEP生效以来" at a line start, "EDG" as "DG"): a capital run found once that ends another
+    capital run of the document. "WCBA和CBA" in running text is left alone: the cut has to
+    stand where pipelines cut.
+
+    Evidence: the letters lost (``lost``) and the whole acronym's count (``whole_count``)."""
+
+    name = "cut-acronym"
+    kind = "truncation"
+
+    def __init__(self, min_letters: int = 2, max_lost: int = 2) -> None:
+        self.min_letters = min_letters
+        self.max_lost = max_lost
+
+    def score(self, ctx: DocContext) -> Iterator[Candidate]:
+        vocab = ctx.vocabulary
+        caps = [t for t in vocab if _ACRONYM_RE.fullmatch(t)]
+        if len(caps) < 2:
+            return
+        tails: dict[str, str] = {}  # the end of a capital run -> the most frequent run it ends
+        for w in caps:
+            for k in range(1, min(self.max_lost, len(w) - self.min_letters) + 1):
+                if w[k:] not in tails or vocab[w] > vocab[tails[w[k:]]]:
+                    tails[w[k:]] = w
+        found = {t: tails[t] for t in caps if vocab[t] == 1 and t in tails}
+        if not found:
+            return
+        text, tokens = ctx.text, ctx.tokens
+        for k in tokens.where(frozenset(found)):
+            a, b = int(tokens.starts[k]), int(tokens.ends[k])
+            before = text[a - 1] if a > 0 else "\n"
+            if before not in "\n。！？":
+                continue  # inside running text, glued to Han too ("WCBA和CBA"): an acronym of its own
+            if b < len(text) and ((text[b].isascii() and text[b].isalnum()) or text[b] in "-&"):
+                continue  # part of a longer code ("CEP-2")
+            tok = tokens.words[k]
+            whole = found[tok]
+            ev = {"lost": float(len(whole) - len(tok)), "whole_count": float(vocab[whole]), "letters": float(len(tok))}
+            yield Candidate(a, b, ev, f"'{whole}' without its first letter(s)", fix=whole)
+
+    def accept(self, cand: Candidate) -> bool:
+        ev = cand.evidence
+        return ev["letters"] >= self.min_letters and ev["lost"] <= self.max_lost and ev["whole_count"] >= 1
 
 
 _TITLE_RUN_RE = re.compile(r"[A-Z][a-z]+")

@@ -77,12 +77,17 @@ def _quoted(text: str, a: int, b: int) -> bool:
     return closer is not None and (text[j] == closer or text[b - 1] == closer)
 
 
+_CODE_IN_BRACKET_RE = re.compile(r"[（(][A-Z][A-Z0-9&.\-]{1,11}[,，;；]$")
+
+
 def _bracketed(text: str, a: int, b: int, reach: int = 60) -> bool:
     """Does ``text[a:b]`` open a bracket (after quotes or title marks at most) that closes on the
     same line: a gloss with more in it ("“Xiao Zhou” (小周, “little Zhou”)", "(《活着》)")?"""
     i = a - 1
     while i >= 0 and text[i] in " “‘《「『\"'":
         i -= 1
+    if i >= 0 and text[i] not in "(（" and (m := _CODE_IN_BRACKET_RE.search(text, max(0, i - 20), i + 1)):
+        i = m.start()  # after an acronym in the same bracket: "Shanghai International Port Group (SIPG, 上港集团)"
     if i < 0 or text[i] not in "(（":
         return False
     end = text.find("\n", b)
@@ -102,6 +107,48 @@ def _glossed(text: str, a: int, b: int) -> bool:
     while k < len(text) and text[k] in "“‘\"'":
         k += 1
     return k < len(text) and text[k].isascii() and text[k].isalpha()
+
+
+QUOTATION_WORDS = 6  # a quoted English stretch this long ...
+QUOTATION_LOWER_SHARE = 0.7  # ... this share of it lowercase, is a sentence, not a title
+GLOSS_HAN_PER_WORD = 0.8  # a quotation followed by this many Han per word in brackets is glossed
+
+
+def sentence_case_quotation(
+    words: float, lower_share: float, english_words: float, min_words: int, min_lower_share: float
+) -> bool:
+    """A quoted English stretch that reads as a sentence ("From the back kitchen to the dining
+    table, if anything goes wrong …" with its stop after the closing mark): long enough, mostly
+    lowercase (titles are capitalised), and mostly English words."""
+    return words >= min_words and lower_share >= min_lower_share and english_words >= max(3.0, 0.4 * words)
+
+
+def english_evidence(text: str, a: int, b: int, lex) -> tuple[int, float, int]:
+    """(words, lowercase share, lowercase English words that Chinese text does not borrow) of the
+    Latin stretch ``text[a:b]``; codes with digits are no words."""
+    words = [w for w in _ALNUM_RE.findall(text, a, b) if not any(c.isdigit() for c in w)]
+    if not words:
+        return 0, 0.0, 0
+    lower = sum(1 for w in words if w[0].islower())
+    english = sum(1 for w in words if w[0].islower() and lex.zipf(w) >= 2.5 and lex.borrow_gap(w) >= 1.0)
+    return len(words), lower / len(words), english
+
+
+def han_gloss_after(text: str, b: int, reach: int = 200) -> int:
+    """Han characters of a bracket right after ``text[:b]`` (past closing quotes and spaces) that
+    holds Chinese: a quotation followed by its translation ("“Donglan is our first choice.”
+    （东澜是我们的首选港。）"). 0 when no such bracket follows."""
+    j = b
+    while j < len(text) and text[j] in " ”’\"'":
+        j += 1
+    if j >= len(text) or text[j] not in "(（":
+        return 0
+    close = min((k for k in (text.find(")", j, j + reach), text.find("）", j, j + reach)) if k >= 0), default=-1)
+    if close < 0 or "\n" in text[j:close]:
+        return 0
+    inside = text[j + 1 : close]
+    han = len(HAN_RE.findall(inside))
+    return han if han * 2 >= len(inside.strip()) else 0
 
 
 def opened_by_quote(text: str, a: int) -> bool:
@@ -185,11 +232,19 @@ class UntranslatedSentence(Rule):
         word_zipf: float = 2.5,
         min_gap: float = 1.0,
         min_name_words: int = 5,
-        quotation_words: int = 6,
+        quotation_words: int = QUOTATION_WORDS,
         quotation_han: int = 10,
         quoted_phrase_han: int = QUOTED_PHRASE_HAN,
         quoted_phrase_words: int = QUOTED_PHRASE_WORDS,
+        gloss_han_per_word: float = GLOSS_HAN_PER_WORD,
+        quotation_lower_share: float = QUOTATION_LOWER_SHARE,
     ) -> None:
+        # a quoted stretch of quotation_words or more, this share of them lowercase, is a sentence
+        # (titles are capitalised), whatever stands after its closing quote
+        self.quotation_lower_share = quotation_lower_share
+        # a quoted English sentence followed by a bracket of at least this many Han characters
+        # per English word is glossed on purpose ("“Donglan is our first choice.”（东澜是…）")
+        self.gloss_han_per_word = gloss_han_per_word
         self.quoted_phrase_words = quoted_phrase_words  # English words of a lowercase quoted phrase, in Chinese text
         self.min_words = min_words  # Latin words, for English inside a Chinese document
         self.min_han = min_han  # Han characters, for Chinese inside an English document
@@ -244,6 +299,9 @@ class UntranslatedSentence(Rule):
                 ev = {
                     "words": float(len(words)),
                     "known_share": known / len(words),
+                    # sentence case, not a title's capitals ("From the back kitchen to the dining table, …")
+                    "lower_share": sum(1 for w in words if w[0].islower()) / len(words),
+                    "double_quoted": float(opened_by_quote(text, a)),  # in “…”, not in brackets
                     "english_words": float(english),
                     # ("（SCO Samarkand Summit）": the bracket holds the code too)
                     "quoted": float(titled or _quoted(text, a, b) or _quoted(text, a0, b) or _quoted(text, an, b)),
@@ -258,6 +316,8 @@ class UntranslatedSentence(Rule):
                         text[a].islower() and opened_by_quote(text, a) and english >= self.quoted_phrase_words
                     ),
                 }
+                # a quotation with its translation in brackets after it: kept on purpose
+                ev["han_gloss"] = float(han_gloss_after(text, b)) if ev["quoted"] else 0.0
                 if ev["quoted"]:  # a quotation's closing mark is not part of it
                     b = len(text[a:b].rstrip("”’\"'")) + a
                 yield Candidate(a, b, ev, f"English in a Chinese document ({len(words)} words)")
@@ -283,6 +343,8 @@ class UntranslatedSentence(Rule):
 
     def quotation(self, ev: dict[str, float]) -> bool:
         """A whole sentence in quotes, its stop inside them: someone's words left untranslated."""
+        if ev.get("han_gloss", 0.0) >= self.gloss_han_per_word * ev.get("words", 0.0) > 0:
+            return False  # English words with their translation in brackets after them: quoted on purpose
         if ev.get("said"):
             return True
         if "han" in ev:  # a phrase in quotation marks with no English beside it is someone's words too
@@ -292,6 +354,14 @@ class UntranslatedSentence(Rule):
                 ev.get("double_quoted", 0.0) > 0 and ev["han"] >= self.quoted_phrase_han
             )
         if ev.get("quoted_phrase"):
+            return True
+        if ev.get("double_quoted") and sentence_case_quotation(
+            ev["words"],
+            ev.get("lower_share", 0.0),
+            ev["english_words"],
+            self.quotation_words,
+            self.quotation_lower_share,
+        ):  # a sentence in quotation marks, its stop outside them ("…falling on the consumer”。")
             return True
         return ev["full_stop"] > 0 and ev["words"] >= self.quotation_words and ev["english_words"] >= 2
 
