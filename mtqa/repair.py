@@ -825,13 +825,14 @@ def lost_tokens(
         if institution_name(_WORD_RE.findall(original, a, b)) and not _is_gloss(original, a, b)
     ]
     for m in _KEEP_RE.finditer(original):
-        t = m.group()
+        t = m.group().rstrip(".-")  # a token ending a sentence ("14 million TEU.") keeps no stop
         if t.isdigit() or _ORDINAL_RE.fullmatch(t) or any(a < m.end() and m.start() < b for a, b in (*damaged, *named)):
             continue  # numbers (new_numbers' business), ordinals ("the 16th" -> 16日), damage
         if is_legit_latin(t, known) or _is_gloss(original, m.start(), m.end()):
             keep.add(t)
     for m in _LATIN_STRETCH_RE.finditer(original):  # glosses and titles of several words
-        if _is_gloss(original, m.start(), m.end()):
+        hurt = any(a < m.end() and m.start() < b for a, b in damaged)  # "（ZhouLixin）" is fixed, not kept
+        if not hurt and _is_gloss(original, m.start(), m.end()):
             keep.update(_WORD_RE.findall(m.group()))
     for m in _HAN_STRETCH_RE.finditer(original):  # "ultra-high-voltage (特高压)" in English
         if _is_gloss(original, m.start(), m.end()):

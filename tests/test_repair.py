@@ -467,6 +467,8 @@ def test_an_amount_at_another_size_is_flagged():
 
     assert wrong_magnitudes("a special fund of 1 billion yuan", "设立1亿元专项基金") == ["1e+08"]
     assert wrong_magnitudes("a special fund of 1 billion yuan", "设立10亿元专项基金") == []
+    # the digits before a Chinese scale are no amount of their own ("1400万" is no 1400)
+    assert wrong_magnitudes("to reach 14 million TEU.", "将达到1400万TEU。") == []
     assert wrong_magnitudes("trade reached US $ 94.8 billion", "贸易额达94.8亿美元") != []
     assert wrong_magnitudes("an area of 15,000 square metres", "占地1.5万平方米") == []
     assert wrong_magnitudes("出口额达到418.3亿元", "exports reached 41.83 billion yuan") == []
@@ -545,6 +547,14 @@ def test_lost_tokens_ignore_ordinals_and_translated_place_names():
     candidate = "16日中午恢复供电。海口美兰国际机场取消航班，HSK考试照常。"
     assert lost_tokens(original, candidate, frozenset()) == []
     assert lost_tokens(original, candidate.replace("HSK", "汉语水平"), frozenset()) == ["HSK"]
+
+
+def test_lost_tokens_keep_no_stop_and_let_a_fixed_merge_go():
+    assert lost_tokens("to reach 14 million TEU.", "将达到1400万TEU。", frozenset()) == []
+    # a gloss the detector found merged is fixed ("ZhouLixin" -> "Zhou Lixin"), not kept as it was
+    original = "处长周立新（ZhouLixin）表示"
+    assert lost_tokens(original, "处长周立新（Zhou Lixin）表示", frozenset(), [(6, 15)]) == []
+    assert lost_tokens(original, "处长周立新（Zhou Lixin）表示", frozenset()) == ["ZhouLixin"]
 
 
 def test_lost_tokens_of_a_stretch_with_a_sentence_of_numbers_only():

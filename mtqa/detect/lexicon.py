@@ -258,6 +258,10 @@ class HanLexicon:
         z = self._zipf
         return max((min(z.get(text[:i], 0.0), z.get(text[i:], 0.0)) for i in range(1, len(text))), default=0.0)
 
+    def pieces(self, at_start: bool) -> dict[str, tuple[str, float]]:
+        """Every indexed piece that begins (``at_start``) or ends a longer word, with that word."""
+        return self._heads if at_start else self._tails
+
     def best_completion(self, piece: str, at_start: bool) -> tuple[str, float] | None:
         """The most frequent longer word (of the index) that begins (``at_start``) or ends with ``piece``."""
         return (self._heads if at_start else self._tails).get(piece)

@@ -53,7 +53,8 @@ def new_countries(source: str, output: str, tgt: str, min_han: int = 3) -> list[
 
 _EN_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _ZH_SCALES = {"万亿": 1e12, "亿": 1e8, "万": 1e4}
-_EN_AMOUNT_RE = re.compile(r"(\d[\d,]*(?:\.\d+)?)(?:\s*(thousand|million|billion|trillion)\b)?", re.I)
+# (a number a Chinese scale follows is the Chinese pattern's: "1400万" is no 1400)
+_EN_AMOUNT_RE = re.compile(r"(\d[\d,]*(?:\.\d+)?)(?![\d万亿])(?:\s*(thousand|million|billion|trillion)\b)?", re.I)
 _ZH_AMOUNT_RE = re.compile(r"(\d[\d,]*(?:\.\d+)?)(万亿|亿|万)?")
 
 

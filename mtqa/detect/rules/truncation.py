@@ -674,27 +674,46 @@ class CutHanWord(Rule):
         # the word it was cut from is at least this common (the index holds words from HanLexicon.COMPLETION_FLOOR)
         self.min_word_zipf = min_word_zipf
 
+    def _suspects(self, lost_start: bool) -> dict[str, tuple[str, dict[str, float]]]:
+        """Pieces that could be a word cut (no word, no two common words, a common word they
+        end or begin), with the word and the evidence; computed once per rule and side (one
+        hash look-up per piece of the text afterwards)."""
+        cache = self.__dict__.setdefault("_suspect_cache", {})
+        key = (lost_start, self.max_chars, self.max_piece_zipf, self.max_split_zipf, self.min_word_zipf)
+        if key not in cache:
+            lex = get_han_lexicon()
+            out = {}
+            for piece, (word, z) in lex.pieces(at_start=not lost_start).items():
+                if len(piece) > self.max_chars or z < self.min_word_zipf:
+                    continue
+                pz = lex.zipf(piece)
+                if pz > self.max_piece_zipf:
+                    continue
+                sz = lex.split_zipf(piece)
+                if sz <= self.max_split_zipf:
+                    out[piece] = (
+                        word,
+                        {"piece_zipf": pz, "split_zipf": sz, "word_zipf": z, "chars": float(len(piece))},
+                    )
+            cache[key] = out
+        return cache[key]
+
     def score(self, ctx: DocContext) -> Iterator[Candidate]:
         if ctx.dominance.language != "zh":
             return
-        lex = get_han_lexicon()
         text = ctx.text
         for regex, lost_start in ((_LINE_START_HAN_RE, True), (_CLAUSE_END_HAN_RE, False)):
+            suspects = self._suspects(lost_start)
             for m in regex.finditer(text):
                 run = m.group()
                 for k in range(min(self.max_chars, len(run)), 1, -1):
                     piece = run[:k] if lost_start else run[-k:]
-                    best = lex.best_completion(piece, at_start=not lost_start)  # one look-up: most pieces stop here
-                    if best is None:
-                        continue
-                    pz, sz = lex.zipf(piece), lex.split_zipf(piece)
-                    if pz > self.max_piece_zipf or sz > self.max_split_zipf or best[1] < self.min_word_zipf:
-                        continue
-                    a = m.start() if lost_start else m.end() - k
-                    ev = {"piece_zipf": pz, "split_zipf": sz, "word_zipf": best[1], "chars": float(k)}
-                    where = "its start" if lost_start else "its end"
-                    yield Candidate(a, a + k, ev, f"'{piece}' is {best[0]} without {where}", fix=best[0])
-                    break
+                    if piece in suspects:
+                        word, ev = suspects[piece]
+                        a = m.start() if lost_start else m.end() - k
+                        where = "its start" if lost_start else "its end"
+                        yield Candidate(a, a + k, dict(ev), f"'{piece}' is {word} without {where}", fix=word)
+                        break
 
     def accept(self, cand: Candidate) -> bool:
         ev = cand.evidence
