@@ -151,8 +151,8 @@ class RepeatedTerm(Rule):
         seen: set[int] = set()
         for d in range(k + 1, k + self.max_gap + 1):  # the first k-gram recurs d characters later
             for i in np.nonzero(whole[:-d] & whole[d:] & (h[:-d] == h[d:]))[0].tolist():
-                if i in seen:
-                    continue
+                if i in seen or text[i : i + k] != text[i + d : i + d + k]:
+                    continue  # (a hash collision is no repeat)
                 a, e = i, i + k  # grow the term while both copies agree
                 while a > 0 and a + d > 0 and text[a - 1] == text[a - 1 + d] and HAN_RE.match(text[a - 1]):
                     a -= 1
