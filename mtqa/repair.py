@@ -29,6 +29,7 @@ from functools import cache
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
+from mtqa.detect.lexicon import get_lexicon
 from mtqa.detect.rules.untranslated import (
     GLOSS_HAN_PER_WORD,
     QUOTATION_LOWER_SHARE,
@@ -338,8 +339,6 @@ def _said_in_quotes(text: str, a: int, b: int) -> bool:
     follows in brackets: someone's words left untranslated, as the detector reads them."""
     if not (text[a : a + 1].isascii() and text[a : a + 1].isalpha() and opened_by_quote(text, a)):
         return False
-    from mtqa.detect.lexicon import get_lexicon
-
     words, lower, english = english_evidence(text, a, b, get_lexicon())
     if han_gloss_after(text, b) >= GLOSS_HAN_PER_WORD * words:
         return False

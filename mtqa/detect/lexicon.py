@@ -262,10 +262,6 @@ class HanLexicon:
         """Every indexed piece that begins (``at_start``) or ends a longer word, with that word."""
         return self._heads if at_start else self._tails
 
-    def best_completion(self, piece: str, at_start: bool) -> tuple[str, float] | None:
-        """The most frequent longer word (of the index) that begins (``at_start``) or ends with ``piece``."""
-        return (self._heads if at_start else self._tails).get(piece)
-
 
 @cache
 def get_han_lexicon() -> HanLexicon:

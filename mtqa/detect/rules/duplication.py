@@ -154,13 +154,13 @@ class RepeatedTerm(Rule):
                 if i in seen or text[i : i + k] != text[i + d : i + d + k]:
                     continue  # (a hash collision is no repeat)
                 a, e = i, i + k  # grow the term while both copies agree
-                while a > 0 and a + d > 0 and text[a - 1] == text[a - 1 + d] and HAN_RE.match(text[a - 1]):
+                while a > 0 and text[a - 1] == text[a - 1 + d] and HAN_RE.match(text[a - 1]):
                     a -= 1
                 while e + d < n and e < a + d and text[e] == text[e + d] and HAN_RE.match(text[e]):
                     e += 1
                 seen.update(range(a, e))
                 term, gap = text[a:e], text[e : a + d]
-                if not gap or not all(HAN_RE.match(ch) for ch in gap) or len(gap) > self.max_gap:
+                if not gap or not all(HAN_RE.match(ch) for ch in gap):
                     continue  # back to back (repeated-fragment's), or punctuation between
                 ev = {
                     "chars": float(e - a),
@@ -252,6 +252,19 @@ _NUMBER_GAP_RE = re.compile(r"[ \t]+[0-9][0-9.,%]*[ \t]+")  # a number between t
 _WITHIN_RE = re.compile(r"[ \t,'’]*|-")  # inside a copy: spaces, commas, apostrophes, a hyphen ("after-sales")
 
 
+def _copies_agree(gaps: list[str], n: int) -> bool:
+    """Do two copies of ``n`` words, with the ``2n - 1`` gaps between their words, read as one
+    phrase said twice: spaces or one comma between the copies, nothing but spaces, commas,
+    apostrophes or a hyphen inside them, or the same number in both ("entered more than 30
+    markets" twice)? Sentence punctuation, a line break or other text between says no."""
+    if not _BETWEEN_RE.fullmatch(gaps[n - 1]):
+        return False
+    first, second = gaps[: n - 1], gaps[n:]
+    return all(
+        _WITHIN_RE.fullmatch(g) or (_NUMBER_GAP_RE.fullmatch(g) and g == h) for g, h in zip(first, second, strict=True)
+    ) and all(_WITHIN_RE.fullmatch(h) or _NUMBER_GAP_RE.fullmatch(h) for h in second)
+
+
 _SENTENCE_END_RE = re.compile(r"[.!?。！？][\"'”’)]*\s+$")
 
 
@@ -310,16 +323,7 @@ class RepeatedWords(Rule):
             if taken & set(range(i, i + 2 * n)) or low[i : i + n] != low[i + n : i + 2 * n]:
                 continue
             gaps = [text[ends[k - 1] : starts[k]] for k in range(i + 1, i + 2 * n)]
-            if (
-                not _BETWEEN_RE.fullmatch(gaps[n - 1])
-                or not all(
-                    _WITHIN_RE.fullmatch(g) or (_NUMBER_GAP_RE.fullmatch(g) and g == gaps[j + n])
-                    for j, g in enumerate(gaps[: n - 1])
-                )
-                or not all(_WITHIN_RE.fullmatch(g) or _NUMBER_GAP_RE.fullmatch(g) for g in gaps[n:])
-            ):
-                # sentence punctuation, a line break or other text between; a number inside a copy
-                # must be the same number in both ("entered more than 30 markets" twice)
+            if not _copies_agree(gaps, n):
                 continue
             taken.update(range(i, i + 2 * n))
             a, b = int(starts[i]), int(ends[i + 2 * n - 1])

@@ -123,15 +123,30 @@ def sentence_case_quotation(
     return words >= min_words and lower_share >= min_lower_share and english_words >= max(3.0, 0.4 * words)
 
 
+WORD_ZIPF = 2.5  # an English word is at least this frequent ...
+MIN_GAP = 1.0  # ... and this much more frequent in English than in Latin inside Chinese text
+
+
+def stretch_words(text: str, a: int, b: int) -> list[str]:
+    """The words of the Latin stretch ``text[a:b]``; a code with digits ("B0CX7K2M9T", "2030") is none."""
+    return [w for w in _ALNUM_RE.findall(text, a, b) if not any(c.isdigit() for c in w)]
+
+
+def english_word_count(words: list[str], lex, word_zipf: float = WORD_ZIPF, min_gap: float = MIN_GAP) -> int:
+    """Lowercase English words that Chinese text does not borrow ("the", "intelligence"; not "app")."""
+    return sum(1 for w in words if w[0].islower() and lex.zipf(w) >= word_zipf and lex.borrow_gap(w) >= min_gap)
+
+
+def lower_share(words: list[str]) -> float:
+    """The share of ``words`` that begin in lowercase (sentence case, not a title's capitals)."""
+    return sum(1 for w in words if w[0].islower()) / len(words) if words else 0.0
+
+
 def english_evidence(text: str, a: int, b: int, lex) -> tuple[int, float, int]:
-    """(words, lowercase share, lowercase English words that Chinese text does not borrow) of the
-    Latin stretch ``text[a:b]``; codes with digits are no words."""
-    words = [w for w in _ALNUM_RE.findall(text, a, b) if not any(c.isdigit() for c in w)]
-    if not words:
-        return 0, 0.0, 0
-    lower = sum(1 for w in words if w[0].islower())
-    english = sum(1 for w in words if w[0].islower() and lex.zipf(w) >= 2.5 and lex.borrow_gap(w) >= 1.0)
-    return len(words), lower / len(words), english
+    """(words, lowercase share, English words) of the Latin stretch ``text[a:b]``, read as
+    ``untranslated-sentence`` reads it with its default thresholds."""
+    words = stretch_words(text, a, b)
+    return len(words), lower_share(words), english_word_count(words, lex)
 
 
 def han_gloss_after(text: str, b: int, reach: int = 200) -> int:
@@ -229,8 +244,8 @@ class UntranslatedSentence(Rule):
         min_words: int = 2,
         min_han: int = 2,
         min_word_share: float = 0.5,
-        word_zipf: float = 2.5,
-        min_gap: float = 1.0,
+        word_zipf: float = WORD_ZIPF,
+        min_gap: float = MIN_GAP,
         min_name_words: int = 5,
         quotation_words: int = QUOTATION_WORDS,
         quotation_han: int = 10,
@@ -286,21 +301,16 @@ class UntranslatedSentence(Rule):
                 an = a  # a number opening the stretch belongs to it: "（7-day no-reason return）"
                 while an > 0 and text[an - 1] in "0123456789.-% ":
                     an -= 1
-                # words; a code with digits ("B0CX7K2M9T", "2030") is none
-                words = [w for w in _ALNUM_RE.findall(text, a, b) if not any(c.isdigit() for c in w)]
+                words = stretch_words(text, a, b)
                 if len(words) < 2:
                     continue
                 known = sum(1 for w in words if w[0].isupper() or lex.zipf(w) >= self.word_zipf)
-                english = sum(
-                    1
-                    for w in words
-                    if w[0].islower() and lex.zipf(w) >= self.word_zipf and lex.borrow_gap(w) >= self.min_gap
-                )
+                english = english_word_count(words, lex, self.word_zipf, self.min_gap)
                 ev = {
                     "words": float(len(words)),
                     "known_share": known / len(words),
                     # sentence case, not a title's capitals ("From the back kitchen to the dining table, …")
-                    "lower_share": sum(1 for w in words if w[0].islower()) / len(words),
+                    "lower_share": lower_share(words),
                     "double_quoted": float(opened_by_quote(text, a)),  # in “…”, not in brackets
                     "english_words": float(english),
                     # ("（SCO Samarkand Summit）": the bracket holds the code too)
