@@ -40,6 +40,8 @@ from mtqa.detect.rules.untranslated import (
     han_gloss_after,
     institution_name,
     opened_by_quote,
+    phrase_chars,
+    runs_on_in_han,
     sentence_case_quotation,
 )
 from mtqa.passages import Passage
@@ -326,7 +328,7 @@ def _quoted_phrase(text: str, a: int, b: int) -> bool:
     i = a
     while i > 0 and text[i - 1] == " ":
         i -= 1
-    if text[i - 1 : i] not in ("“", '"') or len(HAN_RE.findall(text, a, b)) < QUOTED_PHRASE_HAN:
+    if text[i - 1 : i] not in ("“", '"') or phrase_chars(text, a, b) < QUOTED_PHRASE_HAN:
         return False
     after = re.match(r"[”\"]?\s*[（(]\s*[“\"]?[A-Za-z]", text[b:])
     before = re.search(r"[A-Za-z][”\"]?\s*[（(]\s*$", text[:i])  # "the slogan “…” (“…”)" either way
@@ -336,11 +338,12 @@ def _quoted_phrase(text: str, a: int, b: int) -> bool:
 def _said_in_quotes(text: str, a: int, b: int) -> bool:
     """An English sentence in quotation marks whatever stands after them (``“When customers can eat
     with peace of mind, we feel at ease on the road too”。``), unless its Chinese translation
-    follows in brackets: someone's words left untranslated, as the detector reads them."""
+    follows in brackets or the sentence goes on in Chinese after it (a headline quoted as a
+    title): someone's words left untranslated, as the detector reads them."""
     if not (text[a : a + 1].isascii() and text[a : a + 1].isalpha() and opened_by_quote(text, a)):
         return False
     words, lower, english = english_evidence(text, a, b, get_lexicon())
-    if han_gloss_after(text, b) >= GLOSS_HAN_PER_WORD * words:
+    if han_gloss_after(text, b) >= GLOSS_HAN_PER_WORD * words or runs_on_in_han(text, b):
         return False
     return sentence_case_quotation(words, lower, english, QUOTATION_WORDS, QUOTATION_LOWER_SHARE)
 

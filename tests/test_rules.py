@@ -150,6 +150,9 @@ def test_cut_word_negatives(detector):
 def test_truncated_numbers(detector):
     assert flagged(detector, ZH_CONTEXT + "双方在200九年签署协议。", "truncation") == ["200九"]
     assert detector.detect(ZH_CONTEXT + "在202四年").spans[-1].fix == "2024"
+    # one digit is enough before a counter: "28天" cut and finished as "2八天"
+    assert flagged(detector, ZH_CONTEXT + "她连续直播了2八天。", "truncation") == ["2八"]
+    assert flagged(detector, ZH_CONTEXT + "她连续直播了28天，共两场。", "truncation") == []
 
 
 def test_truncation_negative_complete_words_and_years(detector):
@@ -1018,3 +1021,111 @@ def test_names_cut_across_scripts_or_glossed_with_an_english_given_name(detector
     kyrgyz = ZH_CONTEXT * 2 + "吉尔吉斯斯坦（Kyrgyzstan）代表团到访。今后Kyrgyz方希望扩大合作。"
     assert "Kyrgyz" in kinds_besides_repeats(detector, kyrgyz)
     assert {s.rule for s in detector.detect(kyrgyz).spans if s.text == "Kyrgyz"} == {"glued-word"}
+
+
+def test_a_phrase_given_up_inside_its_last_word_and_said_again(detector):
+    text = EN_CONTEXT + "Shares fell.\nFor now, Han For now, Hanxin's debut gives investors hope."
+    [span] = detector.detect(text).spans
+    assert (span.text, span.kind, span.fix) == ("For now, Han For now, ", "duplication", "For now, ")
+    # after a comma a phrase taken up again holds both copies: either may be the one given up
+    text = EN_CONTEXT + "It recovers in 0.3 seconds, because the balance because the balance algorithm is fast."
+    assert flagged(detector, text, "duplication") == ["because the balance because the balance"]
+
+
+def test_a_long_lowercase_word_glued_to_a_name_and_a_short_name_elsewhere(detector):
+    text = EN_CONTEXT + "Hanxin raises 8.6 billion yuan in the year's largestShanghai IPO. Its easyJet deal stands."
+    assert flagged(detector, text, "merge") == ["largestShanghai"]
+    # "Han" written alone elsewhere is a syllable of many names: "HanSilicon" stays a brand
+    text = EN_CONTEXT + "Han Jie, the maker of the HanSilicon line of chips, said Han was pleased."
+    assert flagged(detector, text, "merge") == []
+
+
+def test_quoted_phrases_left_in_the_other_language(detector):
+    # a Chinese phrase with a number in English quotes: its digits count to its length
+    text = EN_CONTEXT + "The firm gave no unit price but said it was “远低于100万元”. The “天宫2号” module flew."
+    assert flagged(detector, text, "untranslated") == ["远低于100万元"]
+    # a lowercase English phrase of three words in Chinese quotes, glossing nothing
+    text = ZH_CONTEXT + "乐队鼓手在演出后接受采访时说，成都观众的热情“went beyond imagination”。"
+    assert flagged(detector, text, "untranslated") == ["went beyond imagination"]
+
+
+def test_chinese_phrases_with_numbers_said_twice_and_a_lone_letter(detector):
+    text = ZH_CONTEXT + "她说：“我抢了三次票才抢到，花了680元，花了680元，但觉得值了。”"
+    [span] = [s for s in detector.detect(text).spans if s.kind == "duplication"]
+    # the second copy goes; the first copy's number stays sound text
+    assert (span.text, span.fix) == ("，花了680元", "")
+    # a list of values said twice is no paste
+    text = ZH_CONTEXT + "解码成一系列角度：负120度，负120度，0度，0度，120度。"
+    assert flagged(detector, text, "duplication") == []
+    text = ZH_CONTEXT + "这套系统可实时显示每名选手的 a 经济曲线和视野得分。"
+    assert flagged(detector, text, "truncation") == ["a"]
+
+
+def test_english_compounds_glued_inside_chinese_and_glosses_kept(detector):
+    text = ZH_CONTEXT + "东航接收的客机采用two-class布局。她表示，过境visa-free政策让旅行变得简单。"
+    assert flagged(detector, text, "switch") == ["two-class", "visa-free"]
+    # a part too short to judge, a known solid spelling, or a term filling a bracket stays
+    clean = (
+        ZH_CONTEXT
+        + "专辑融入了大量lo-fi和城市民谣元素。专家认为，这里的风土（terroir）得天独厚。发展跨境e-commerce平台。"
+    )
+    assert detector.detect(clean).spans == []
+
+
+def test_a_model_code_beside_english_and_a_year_without_its_first_digit(detector):
+    text = ZH_CONTEXT + "According to the introduction, C919的航程为4075至5555公里。\n013年起，宁夏推行酒庄分级制度。"
+    spans = detector.detect(text).spans
+    assert [(s.text, s.kind) for s in spans] == [
+        ("According to the introduction", "untranslated"),
+        ("013", "truncation"),
+    ]
+    assert spans[1].fix == "2013"
+
+
+def test_a_sentence_with_a_code_or_number_given_up_and_started_again(detector):
+    # opening a line, the first copy was given up; the code of the second stays sound text
+    text = ZH_CONTEXT + "\nC919是我国按照C919是我国按照国际民航规章自行研制的客机。"
+    [span] = [s for s in detector.detect(text).spans if s.kind == "duplication"]
+    assert (span.text, span.fix) == ("C919是我国按照", "")
+    assert span.start == text.index("C919")
+    text = ZH_CONTEXT + "他说：“比种玉米强多了。”他的儿子在20他的儿子在2021年考取了证书。"
+    [span] = [s for s in detector.detect(text).spans if s.kind == "duplication"]
+    assert span.start == text.index("他的儿子") and span.text == "他的儿子在20"
+
+
+def test_brands_with_a_short_hump_names_with_accents_and_quoted_headlines(detector):
+    text = EN_CONTEXT + "The panda keeper said Panda fans watch the zoo's PandaCam, a live stream, every day."
+    assert flagged(detector, text, "merge") == []
+    text = ZH_CONTEXT + "法国女演员Céline Moreau凭借这部影片获得最佳女演员奖。"
+    assert detector.detect(text).spans == []
+    # a headline the sentence goes on after is a title; a quoted sentence before a stop is not
+    text = ZH_CONTEXT + "英国《金融时报》不久前以“China's parcel army takes to the skies”为题报道了中国的低空物流。"
+    assert detector.detect(text).spans == []
+
+
+def test_a_clause_pasted_with_its_comma_an_opening_left_in_english_and_a_word_glued_twice(detector):
+    text = ZH_CONTEXT + "目前全国共有IMAX银幕约850块，杜比影院超过320家，杜比影院超过320家。"
+    [span] = [s for s in detector.detect(text).spans if s.kind == "duplication"]
+    assert span.text == "杜比影院超过320家，" and span.start == text.index("杜比")
+    text = ZH_CONTEXT + "\nIn Hangzhou's Xihu District，干了8年快递的张建军每天要派送400多件包裹。"
+    assert flagged(detector, text, "untranslated") == ["In Hangzhou's Xihu District"]
+    # a common English word glued twice is no term of the document's own
+    text = ZH_CONTEXT + "无人机与sorting机器人扛起物流。仓库里的sorting机器人昼夜运转。"
+    assert flagged(detector, text, "switch") == ["sorting", "sorting"]
+    text = ZH_CONTEXT + "片段在抖音（Douyi）上累计播放量超过15亿次。"
+    assert flagged(detector, text, "truncation") == ["Douyi"]
+
+
+def test_place_names_glued_a_race_time_cut_and_a_long_clause_with_a_number_said_twice(detector):
+    text = EN_CONTEXT + "A SouthKorean supplier signed with the EuropeanUnion. WestJet and NorthStar stayed."
+    assert flagged(detector, text, "merge") == ["SouthKorean", "EuropeanUnion"]
+    text = ZH_CONTEXT + "贝克勒以2:21:3夺冠，比赛于7:30开始，全程用时2:06:15。"
+    assert flagged(detector, text, "truncation") == ["2:21:3"]
+    text = (
+        ZH_CONTEXT
+        + "在海景路段，跑者的平均配速比前半程慢了约12秒，跑者的平均配速比前半程慢了约12秒，这与该路段的风向有关。"
+    )
+    [span] = [s for s in detector.detect(text).spans if s.kind == "duplication"]
+    assert span.text == "跑者的平均配速比前半程慢了约12秒，" and span.start == text.rindex("跑者")
+    text = ZH_CONTEXT + "配速变慢与该路段的crosswind有关。"
+    assert flagged(detector, text, "switch") == ["crosswind"]

@@ -11,8 +11,21 @@ from mtqa.detect.base import Candidate, DocContext, Rule, register
 from mtqa.segment import HAN, HAN_RE
 
 _LATIN_GLOSS_RE = re.compile(r" ?[（(][A-Za-z]")
+_HAN_WORD_RE = re.compile(f"[{HAN}]{{2}}")  # two Han characters in a row: a word, not a unit
+
+
+def _opens_han_sentence(text: str, a: int) -> bool:
+    """``text[a]`` opens a line or a Chinese sentence (after 。！？, or a closing quote after one)."""
+    if a == 0 or text[a - 1] in "\n。！？":
+        return True
+    return text[a - 1] in "”’」』" and a >= 2 and text[a - 2] in "。！？"
+
+
 # a copy with a comma inside, or one pasted with its comma ("…正式比赛项目，…正式比赛项目，")
-_CLAUSE_COPY_RE = re.compile(f"[{HAN}][{HAN}，,、]*[，,、][{HAN}，,、]*[{HAN}]|[{HAN}]+[，,]")
+# (numbers and Latin codes may stand inside: "中芯国际A股盘中一度上涨6.8%，")
+_CLAUSE_COPY_RE = re.compile(
+    f"[{HAN}][{HAN}0-9A-Za-z.%，,、]*[，,、][{HAN}0-9A-Za-z.%，,、]*[{HAN}]|[{HAN}][{HAN}0-9A-Za-z.%]*[，,]"
+)
 
 
 @register
@@ -42,7 +55,11 @@ class RepeatedFragment(Rule):
 
     def score(self, ctx: DocContext) -> Iterator[Candidate]:
         allowed = frozenset(ctx.det["reduplications"])
-        pattern = re.compile(f"([{HAN}]{{{self.min_chars},{self.max_chars}}})([,，、]?)\\1")
+        # a fragment opens with Han, or with a model code ("C919是我国按照C919是…"), and may hold a
+        # number ("花了680元，花了680元，")
+        pattern = re.compile(
+            f"((?:[A-Z][A-Z0-9-]*[0-9])?[{HAN}][{HAN}0-9.%]{{{self.min_chars - 1},{self.max_chars - 1}}})([,，、]?)\\1"
+        )
         # Only lines where a Han bigram recurs within 12 characters can hold a repeat that short
         # (a comma between the copies takes one of those: a 12-character fragment repeated after a
         # comma is out of reach of this filter).
@@ -61,7 +78,22 @@ class RepeatedFragment(Rule):
                 "reduplication": float(m.group() in allowed or (len(frag) == 2 and frag[0] == "一")),
                 # a name glossed in Latin right after it is one word: "哔哩哔哩（Bilibili）"
                 "glossed": float(_LATIN_GLOSS_RE.match(ctx.text, m.end()) is not None),
+                # a number with a sign or unit and no word ("负120度，负120度，0度"): a list of values
+                "bare_value": float(any(c.isdigit() for c in frag) and _HAN_WORD_RE.search(frag) is None),
             }
+            if any(c.isdigit() for c in frag):
+                # a phrase with a number pasted again: one copy is the span, so that the number of
+                # the other stays sound text. Opening a sentence, the first copy was given up
+                # ("”他的儿子在20他的儿子在2021年"); inside one, the second was pasted again
+                # ("每天85万吨每天85万吨", "花了680元，花了680元，"). A copy pasted with its comma
+                # before a copy that ends the sentence is the first one ("超过320家，超过320家。")
+                mid, sep = m.start() + len(frag), m.group(2)
+                pasted_first = bool(sep) and ctx.text[m.end() : m.end() + 1] != sep
+                if _opens_han_sentence(ctx.text, m.start()) or pasted_first:
+                    yield Candidate(m.start(), mid + len(sep), ev, f"'{frag}' said twice", fix="")
+                else:
+                    yield Candidate(mid, m.end(), ev, f"'{frag}' said twice", fix="")
+                continue
             yield Candidate(m.start(), m.end(), ev, f"'{frag}' said twice", fix=frag)
         yield from self._clauses(ctx)
 
@@ -70,8 +102,9 @@ class RepeatedFragment(Rule):
         within reach (found vectorised over the commas; only hits are looked at one by one)."""
         text, codes, han = ctx.text, ctx.codes, ctx.han_mask
         n, top = len(codes), self.max_clause_chars
-        pre = np.zeros(n, dtype=bool)  # two Han characters before
-        pre[2:] = han[1:-1] & han[:-2]
+        pre = np.zeros(n, dtype=bool)  # two Han characters before, or a number or % ending the clause
+        digit_or_pct = ((codes >= 48) & (codes <= 57)) | (codes == 37)
+        pre[2:] = (han[1:-1] | digit_or_pct[1:-1]) & (han[:-2] | digit_or_pct[:-2])
         c = np.nonzero(pre & ((codes == 0xFF0C) | (codes == 0x3001) | (codes == 44)))[0]
         period = np.zeros(len(c), dtype=np.int64)
         for p in range(3, top + 1):  # the smallest period at which the trigram recurs
@@ -89,7 +122,11 @@ class RepeatedFragment(Rule):
                     k = len(HAN_RE.findall(copy))
                     ev = {"chars": float(k), "distinct": float(len(set(copy))), "separated": 0.0, "bounded": 1.0}
                     ev.update(reduplication=0.0, clause=1.0)
-                    yield Candidate(s, e, ev, f"'{copy}' said twice", fix=copy)
+                    if any(c.isdigit() for c in copy):  # one copy, as for the short ones with a number
+                        a, b = (s, s + p) if _opens_han_sentence(text, s) else (s + p, e)
+                        yield Candidate(a, b, ev, f"'{copy}' said twice", fix="")
+                    else:
+                        yield Candidate(s, e, ev, f"'{copy}' said twice", fix=copy)
                     break
 
     def accept(self, cand: Candidate) -> bool:
@@ -98,7 +135,7 @@ class RepeatedFragment(Rule):
             return False
         if ev.get("clause") and ev["chars"] < self.min_clause_han:
             return False
-        return not ev["reduplication"] and not ev.get("glossed") and ev["distinct"] > 1
+        return not ev["reduplication"] and not ev.get("glossed") and not ev.get("bare_value") and ev["distinct"] > 1
 
     def confidence(self, cand: Candidate) -> float:
         return min(0.95, 0.6 + 0.1 * cand.evidence["chars"])
@@ -273,6 +310,11 @@ def _opens_sentence(text: str, a: int) -> bool:
     return a == 0 or text[a - 1] == "\n" or _SENTENCE_END_RE.search(text, max(0, a - 4), a) is not None
 
 
+def _after_comma(text: str, a: int) -> bool:
+    """``text[a]`` opens a clause: a comma, semicolon or colon and a space before it."""
+    return a >= 2 and text[a - 1] == " " and text[a - 2] in ",;:"
+
+
 @register
 class RepeatedWords(Rule):
     """An English word or phrase said twice in a row ("each other each other",
@@ -291,9 +333,15 @@ class RepeatedWords(Rule):
     kind = "duplication"
 
     def __init__(
-        self, max_words: int = 8, comma_min_words: int = 4, single_min_zipf: float = 3.0, function_zipf: float = 6.0
+        self,
+        max_words: int = 8,
+        comma_min_words: int = 4,
+        single_min_zipf: float = 3.0,
+        function_zipf: float = 6.0,
+        cut_min_words: int = 3,
     ) -> None:
         self.max_words = max_words
+        self.cut_min_words = cut_min_words  # a copy given up inside its last word: this many words
         # a copy opening a sentence and ending in a word this common ("its", "a", "of") is an
         # abandoned start: the first copy is the span
         self.function_zipf = function_zipf
@@ -335,7 +383,7 @@ class RepeatedWords(Rule):
                 # compound; "COMAC submitted its COMAC submitted its application": a sentence
                 # opening given up on a function word. The first copy, abandoned, goes (with its space)
                 b, fix = int(starts[i + n]), ""
-            elif n >= 2 and not opens and not function_end and "," not in gaps[n - 1]:
+            elif n >= 2 and not opens and not _after_comma(text, a) and not function_end and "," not in gaps[n - 1]:
                 # inside a sentence a phrase is pasted again: the second copy ("has entered more
                 # than 30 markets has entered more than 30 markets"). Elsewhere either copy may be
                 # the superfluous one ("which allows citizens of which allows…" gave up on "of"),
@@ -356,9 +404,55 @@ class RepeatedWords(Rule):
                 "number": float(any(_NUMBER_GAP_RE.fullmatch(g) for g in gaps[: n - 1])),
             }
             yield Candidate(a, b, ev, f"'{first}' said twice", fix=fix)
+        yield from self._cut_restarts(ctx, taken)
+
+    def _cut_restarts(self, ctx: DocContext, taken: set[int]) -> Iterator[Candidate]:
+        """A phrase given up inside its last word and said again in full ("For now, Han For now,
+        Hanxin's debut"): the copies agree but for that word, which the first copy holds only
+        the start of. The span runs from the first copy to the word said whole; the fix keeps
+        the second copy's words before it."""
+        text, tokens, ids, low = ctx.text, ctx.tokens, ctx.word_ids, ctx.lower_words
+        starts, ends = tokens.starts, tokens.ends
+        for n in range(self.cut_min_words, self.max_words + 1):
+            if len(ids) < 2 * n:
+                break
+            # words i..i+n-2 equal words i+n..i+2n-2 (n-1 in a row); word i+n-1 is checked below
+            same = ids[: len(ids) - n] == ids[n:]
+            k = len(ids) - 2 * n + 1  # places i where both copies fit
+            run = np.ones(k, dtype=bool)
+            for t in range(n - 1):
+                run &= same[t : t + k]
+            run &= ~same[n - 1 : n - 1 + k]  # the last words differ (equal ones are a plain repeat)
+            for i in np.nonzero(run)[0].tolist():
+                if taken & set(range(i, i + 2 * n)):
+                    continue
+                cut, whole = low[i + n - 1], low[i + 2 * n - 1]
+                if len(cut) < 2 or len(whole) - len(cut) < 2 or not whole.startswith(cut):
+                    continue
+                gaps = [text[ends[k - 1] : starts[k]] for k in range(i + 1, i + 2 * n)]
+                if gaps[n - 1] != " " or not _copies_agree(gaps, n):
+                    continue  # the restart follows the cut word after one space
+                taken.update(range(i, i + 2 * n))
+                # the span runs from the first copy to the word the second copy says whole (either
+                # copy may be read as the one pasted); the fix keeps the second copy's words
+                a, b = int(starts[i]), int(starts[i + 2 * n - 1])
+                ev = {
+                    "words": float(n),
+                    "comma": 0.0,
+                    "zipf": 9.0,
+                    "double": 0.0,
+                    "conjunction": 0.0,
+                    "subordinate": 0.0,
+                    "capitalised": 0.0,
+                    "cut_restart": 1.0,
+                }
+                first = text[a : int(ends[i + n - 1])]
+                yield Candidate(a, b, ev, f"'{first}' cut and said again", fix=text[int(starts[i + n]) : b])
 
     def accept(self, cand: Candidate) -> bool:
         ev = cand.evidence
+        if ev.get("cut_restart"):
+            return ev["words"] >= self.cut_min_words
         if ev["double"] or (ev["conjunction"] and ev["words"] > 1):
             return False  # "faster and faster and": X and X; a lone "and and" is a repeat
         if ev.get("number") and ev["comma"]:

@@ -27,6 +27,35 @@ _FUNCTION_ACRONYM_RE = re.compile(r"(for|of|in|on|and|the|to|with|by|at|from|as)
 _ACRONYM_WORD_RE = re.compile(r"(US|UK|EU|UN|UAE|PRC)([A-Z][a-z]{4,})")
 
 
+_GEO_MODIFIERS = frozenset(
+    [
+        "North",
+        "South",
+        "East",
+        "West",
+        "Central",
+        "Northern",
+        "Southern",
+        "Eastern",
+        "Western",
+        "Northeast",
+        "Northwest",
+        "Southeast",
+        "Southwest",
+        "Inner",
+        "Outer",
+        "Upper",
+        "Lower",
+        "Greater",
+        "New",
+        "European",
+        "African",
+        "Asian",
+        "American",
+        "Arab",
+        "Latin",
+    ]
+)
 _INFLECTED_RE = re.compile(r"[a-z]{2}(?:ed|ing|s)$")
 _GLOSSED_RE = re.compile(r" ?[（(][\u3400-\u9fff]")
 _NAME_GLOSS_RE = re.compile(r"([\u3400-\u9fff]+(?:·[\u3400-\u9fff]+)+)[（(]")
@@ -108,7 +137,11 @@ class MergedWords(Rule):
         function_right_zipf: float = 7.3,
         doc_name_zipf: float = 4.0,
         doc_right_zipf: float = 5.5,
+        camel_left_letters: int = 5,
+        geo_right_zipf: float = 3.0,
     ) -> None:
+        self.camel_left_letters = camel_left_letters
+        self.geo_right_zipf = geo_right_zipf  # after "South", "European": a capitalised word this common
         self.doc_name_zipf = doc_name_zipf
         # a name the document writes on its own glued to a common word: "Vogelsaid"
         self.doc_right_zipf = doc_right_zipf
@@ -271,6 +304,15 @@ class MergedWords(Rule):
             "right_doc": float(vocab.get(split.right, 0)),
             "left_name": float(_name(split.left)),  # a country, a language, a pinyin name ("Norwegian", "Jilin")
             "right_name": float(_name(split.right)),
+            "left_country": float(is_proper_noun(split.left)),  # a country's or language's name
+            # a compass point or a continent's adjective before another capitalised word
+            # ("SouthKorean", "EuropeanUnion"); "New" only before a country ("NewUzbekistan")
+            "geo_left": float(
+                split.left in _GEO_MODIFIERS
+                and split.right not in _GEO_MODIFIERS
+                and (split.left != "New" or is_proper_noun(split.right))
+            ),
+            "right_country": float(is_proper_noun(split.right)),
             # a pinyin place name that is no country, then an English word that is no pinyin
             "pinyin_word": float(_pinyin_then_word(lex, tok, len(split.left), 0.0)),
             # the right part ends in an inflection (-ed, -ing, -s): no brand's closed compound
@@ -291,7 +333,13 @@ class MergedWords(Rule):
         if shape == SHAPES["lower"]:
             return parts and (accidental or (no_word and not ev["derivation"]))
         if shape == SHAPES["camel"]:  # "andCentral", "inUrumqi" yes; "teamLab", "iPhone" no
-            return ev["left_letters"] >= 2 and ev["left_zipf"] >= self.function_zipf and no_word
+            # a long lowercase word before a capitalised one is no brand's prefix ("largestShanghai";
+            # brands keep it short: "easyJet", "teamLab")
+            long_left = (
+                ev["left_letters"] >= self.camel_left_letters
+                and min(ev["left_zipf"], ev["right_zipf"]) >= self.part_zipf
+            )
+            return ev["left_letters"] >= 2 and (ev["left_zipf"] >= self.function_zipf or long_left) and no_word
         if shape == SHAPES["function"]:  # "hackathonin": a rarer word, then a function word
             return no_word and ev["left_letters"] >= 6 and ev["left_zipf"] >= self.name_part_zipf
         if shape == SHAPES["title"]:  # "Beijingin", "Organizationand"; "Samarkandregion"
@@ -328,10 +376,22 @@ class MergedWords(Rule):
             return False
         if (ev["left_name"] and ev.get("right_name")) or ev.get("name_gloss"):
             return True
+        if ev.get("geo_left") and (
+            ev.get("right_country") or ev.get("right_name") or ev["right_zipf"] >= self.geo_right_zipf
+        ):
+            return True  # a place's or an institution's name: "SouthKorean", "EuropeanUnion", "NewZealand"
         # a part rarer than doc_name_zipf that the document writes on its own is a name
         # ("JamesOtieno" beside "Otieno", "EastJakarta" beside "Jakarta"; not "AirAsia" beside "Asia")
-        doc_name = any(ev[f"{side}_doc"] >= 1 and ev[f"{side}_zipf"] < self.doc_name_zipf for side in ("left", "right"))
+        # (a name of three letters or fewer, "Han", "Li", is a syllable many names share)
+        doc_name = any(
+            ev[f"{side}_doc"] >= 1 and ev[f"{side}_zipf"] < self.doc_name_zipf and ev[f"{side}_letters"] >= 4
+            for side in ("left", "right")
+        )
         if not (ev["left_name"] or ev.get("right_name") or doc_name) and not ev.get("apart_doc"):
+            return False
+        if min(ev["left_letters"], ev["right_letters"]) < 4 and not (ev.get("left_country") or ev.get("right_country")):
+            # a hump of three letters or fewer beside no country's name is a brand's ("PandaCam",
+            # "GoPay"; "Panda" reads as pinyin): "NewUzbekistan" stays a merge
             return False
         known = all(ev[f"{side}_zipf"] >= self.name_part_zipf or ev[f"{side}_doc"] >= 1 for side in ("left", "right"))
         return (

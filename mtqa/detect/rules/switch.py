@@ -69,6 +69,15 @@ class MidWordSwitch(_JunctionRule):
 
     name = "mid-word-switch"
 
+    def score(self, ctx: DocContext) -> Iterator[Candidate]:
+        for cand in super().score(ctx):
+            token = ctx.text[cand.start : cand.end]
+            if "-" in token:  # a hyphenated word is judged whole too: "lo-fi" is "lofi", no "fi"
+                cand.evidence["joined_zipf"] = ctx.lexicon.zipf(token.replace("-", ""))
+            # the token is all the bracket holds ("风土（terroir）"): a term glossing the Han before it
+            cand.evidence["fills_bracket"] = float(ctx.text[cand.end : cand.end + 1] in ")）")
+            yield cand
+
     def __init__(self, window: int = 1, word_zipf: float = 2.5, fragment_gain: float = 1.0, min_words: int = 2) -> None:
         self.window = window
         self.word_zipf = word_zipf
@@ -91,8 +100,10 @@ class MidWordSwitch(_JunctionRule):
             return True
         if ev["right_digit"] or ev["capital"] or not is_fragment(ev, self.word_zipf, self.fragment_gain):
             return False
-        if ev.get("bracketed") and ev.get("pinyin_word"):
-            return False  # a pinyin gloss: "高考（gaokao）"
+        if ev.get("joined_zipf", 0.0) >= self.word_zipf - 1.0:
+            return False  # a hyphenated word the list knows written solid ("lo-fi" as "lofi"): no fragment
+        if ev.get("bracketed") and (ev.get("pinyin_word") or ev.get("fills_bracket")):
+            return False  # a gloss: "高考（gaokao）", "风土（terroir）"
         in_phrase = ev["words"] >= self.min_words and not (ev["left"] and ev["right"])
         if in_phrase and ev["letters"] >= 2:
             return False
@@ -155,8 +166,12 @@ class GluedWord(_JunctionRule):
         pinyin_max_zipf: float = 3.5,
         pinyin_min_gap: float = 1.0,
         function_zipf: float = 6.0,
+        own_min_gap: float = 2.0,
+        inside_min_zipf: float = 2.0,
     ) -> None:
+        self.inside_min_zipf = inside_min_zipf
         self.window = window
+        self.own_min_gap = own_min_gap  # a lowercase word with this zipf gap is no term of the document's
         self.function_zipf = function_zipf  # a lowercase word this common is no term of the document's
         # ... with Han on both sides ("委托Dongguan一家"), or on one side when Chinese text writes it
         # in Latin much less often than English does (zipf gap): "通过Lazada、Shopee" is a brand
@@ -185,6 +200,16 @@ class GluedWord(_JunctionRule):
                 and _pinyin_place(word.group())
             )
             ev["han_both_sides"] = float(word is not None and _between_han(ctx.text, word.start(), word.end()))
+            # a lowercase compound of whole words glued to Han on both sides ("采用two-class布局",
+            # "过境visa-free政策"): English words in place of a Chinese one; "lo-fi", "e-commerce"
+            # keep a part too short to judge
+            token = ctx.text[cand.start : cand.end]
+            parts = token.split("-")
+            ev["glued_compound"] = float(
+                len(parts) >= 2
+                and all(len(p) >= 3 and p.isalpha() and p.islower() for p in parts)
+                and _between_han(ctx.text, cand.start, cand.end)
+            )
             yield cand
         lex, text = ctx.lexicon, ctx.text
         for m in _SPACED_WORD_RE.finditer(text):
@@ -216,11 +241,15 @@ class GluedWord(_JunctionRule):
 
     def accept(self, cand: Candidate) -> bool:
         ev = cand.evidence
-        if legit_shape(ev) or ev["surname"] or ev["letters"] < 2 or ev["words"] > self.max_words:
+        words = 1.0 if ev.get("glued_compound") else ev["words"]  # "two-class" is one word
+        if legit_shape(ev) or ev["surname"] or ev["letters"] < 2 or words > self.max_words:
             return False
-        # the document's own terms: glued more than once, unless a function word ("在that件")
-        own = ev["doc_uses"] > self.max_doc_uses and not (ev["zipf"] >= self.function_zipf and not ev["capital"])
-        if ev["name_phrase"] or own or ev.get("bracketed") or ev.get("hyphenated"):
+        # the document's own terms: glued more than once, unless a function word ("在that件") or a
+        # lowercase word Chinese text hardly ever writes in Latin ("与sorting机器人" twice)
+        english = ev["zipf"] >= self.function_zipf or ev["gap"] >= self.own_min_gap
+        own = ev["doc_uses"] > self.max_doc_uses and not (english and not ev["capital"])
+        compound = ev.get("hyphenated") and not ev.get("glued_compound")
+        if ev["name_phrase"] or own or ev.get("bracketed") or compound:
             return False  # names, the document's own terms, terms explained, compounds ("e-commerce")
         if ev.get("pinyin") and (ev.get("han_both_sides") or ev["gap"] >= self.pinyin_min_gap):
             cand.note = "Chinese name in pinyin glued to Chinese"
@@ -229,7 +258,11 @@ class GluedWord(_JunctionRule):
         # ... unless a bound morpheme follows that only a country or party name takes
         # ("Kazakh方" for 哈方, "Kyrgyz人").
         gap = self.capital_min_gap if ev["capital"] and not ev["bound_suffix"] else self.min_gap
-        ok = ev["zipf"] >= self.min_zipf and ev["gap"] >= gap
+        # a long lowercase word inside a Chinese word, Han on both sides, Chinese text never writes
+        # in Latin ("该路段的crosswind有关"): a rarer English word is still one
+        inside = ev.get("han_both_sides") and not ev["capital"] and ev["letters"] >= 6 and ev["zh_latin"] == 0.0
+        min_zipf = self.inside_min_zipf if inside else self.min_zipf
+        ok = ev["zipf"] >= min_zipf and ev["gap"] >= gap
         if ok:
             cand.note = "English word standing in Chinese" if ev["spaced"] else "English word glued to Chinese"
             cand.evidence["confidence"] = min(0.9, 0.5 + 0.1 * ev["gap"])

@@ -331,6 +331,9 @@ _DIGITS = "〇零一二三四五六七八九"
 # Units after a number: with one of these after it, one Arabic digit finished in a numeral is
 # damage too ("1五万辆" for 15万, "10月2七日" for 27日, "3268.4五点" for 3268.45点).
 _UNITS = frozenset("万亿日月年号时点分秒%％元米吨辆座台艘架瓦公千")  # 公里, 千米: the first character
+# counters after a number cut and finished in a numeral ("直播了2八天"); not after a bare point,
+# where an English sentence ending in a number may meet Chinese ("in 2023.人们")
+_COUNTERS = frozenset("天周倍届批轮户亩斤套部张名人次家项件层条场岁")
 
 
 def _digit_run_start(text: str, i: int) -> int:
@@ -351,6 +354,8 @@ _BARE_POINT_RE = re.compile(f"(?<![0-9.,])[0-9]+\\.(?=[{''.join(sorted(_UNITS))}
 _DECIMAL_SEAM_RE = re.compile(f"(?<![0-9.])[0-9]+\\.[{_DIGITS}](?![{_DIGITS}0-9])")
 _SEAM_RE = re.compile(f"[0-9][{_DIGITS}]|[{_DIGITS}][0-9]")
 _DIGIT_RUN_RE = re.compile("[0-9]+")
+# hours:minutes:one digit of seconds, nothing more of the number after ("2:21:3夺冠")
+_CUT_TIME_RE = re.compile(r"[0-9]{1,2}:[0-5][0-9]:[0-9](?![0-9:])")
 
 
 @register
@@ -390,7 +395,7 @@ class TruncatedNumber(Rule):
                 fraction = False
                 clean_edges = a == 0 or text[a - 1] not in HAN_NUMERALS
             fix = _in_digits(text[a:b])
-            unit = float(text[b : b + 1] in _UNITS)  # "1五万辆": a count of ten thousands
+            unit = float(text[b : b + 1] in _UNITS or text[b : b + 1] in _COUNTERS)  # "1五万辆", "2八天"
             ev = {"digits": float(digits), "clean_edges": float(clean_edges), "unit": unit, "confidence": 0.8}
             ev["fraction"] = float(fraction)  # a fraction's digits finished in a numeral ("3268.4五")
             # English text never finishes a number in Chinese numerals ("September 2零")
@@ -404,6 +409,7 @@ class TruncatedNumber(Rule):
             unit = float(text[b : b + 1] in _UNITS)  # "3.七万辆"
             ev = {"digits": float(b - a - 2), "clean_edges": 1.0, "unit": unit, "confidence": 0.8}
             yield Candidate(a, b, ev, "number cut and finished in Chinese numerals", fix)
+        yield from self._cut_times(text)
         codes = ctx.codes
         units = np.isin(codes[2:], _UNIT_CODES)
         points = np.nonzero(digit[:-2] & (codes[1:-1] == ord(".")) & units)[0].tolist()
@@ -411,6 +417,20 @@ class TruncatedNumber(Rule):
             # "达到41.米": the fraction's digits lost between the point and a Chinese unit
             ev = {"digits": float(m.end() - m.start() - 1), "clean_edges": 1.0, "unit": 1.0, "confidence": 0.7}
             yield Candidate(m.start(), m.end(), ev, "decimal number cut after its point")
+
+    def _cut_times(self, text: str) -> Iterator[Candidate]:
+        """A race time that lost its last digit: hours, minutes and one digit of seconds
+        ("以2:21:3夺冠" for 2:21:38); a clock time or a score has no third field."""
+        i = text.find(":")
+        while i >= 0:
+            j = i
+            while j > 0 and text[j - 1].isdigit():
+                j -= 1
+            m = _CUT_TIME_RE.match(text, j) if j < i and (j == 0 or text[j - 1] not in ":.") else None
+            if m is not None:
+                ev = {"digits": 1.0, "clean_edges": 1.0, "unit": 1.0, "confidence": 0.7}
+                yield Candidate(m.start(), m.end(), ev, "time cut in its seconds")
+            i = text.find(":", m.end() if m is not None else i + 1)
 
     def accept(self, cand: Candidate) -> bool:
         ev = cand.evidence
@@ -454,16 +474,24 @@ class StrayFragment(Rule):
         lex = ctx.lexicon
         for m in _STRAY_RE.finditer(ctx.text):
             tok = m.group(2)
+            after = ctx.text[m.end() : m.end() + 1]  # "" at the end of the text ends its line too
+            line_end = not after or not (HAN_RE.match(after) or after in CJK_PUNCT)
+            if len(tok) == 1 and m.group(1) and m.group(3) and not line_end:
+                # one lowercase letter spaced between Chinese words ("选手的 a 经济曲线"): a stray
+                # article or the piece of a cut word; glued ones are mid-word-switch's
+                ev = {"letters": 1.0, "zipf": lex.zipf(tok), "gain": 0.0, "line_end": 0.0, "lone_letter": 1.0}
+                yield Candidate(m.start(2), m.end(2), ev, "lone letter standing in Chinese")
+                continue
             if not (m.group(1) or m.group(3)) or len(tok) < self.min_letters:
                 continue
             gain = max(lex.fragment_gain(tok, True), lex.fragment_gain(tok, False))
-            after = ctx.text[m.end() : m.end() + 1]  # "" at the end of the text ends its line too
-            line_end = not after or not (HAN_RE.match(after) or after in CJK_PUNCT)
             ev = {"letters": float(len(tok)), "zipf": lex.zipf(tok), "gain": gain, "line_end": float(line_end)}
             yield Candidate(m.start(2), m.end(2), ev, "piece of a cut English word standing in Chinese")
 
     def accept(self, cand: Candidate) -> bool:
         ev = cand.evidence
+        if ev.get("lone_letter"):
+            return True
         gain = self.line_end_gain if ev["line_end"] else self.min_gain
         return ev["letters"] >= self.min_letters and ev["zipf"] < self.max_zipf and ev["gain"] >= gain
 
@@ -481,13 +509,16 @@ _CUT_YEAR_EN_RE = re.compile(
 # after a month, a three-digit number before a capitalised word is a year too ("In June 202 Chang'e-6")
 _CUT_YEAR_MONTH_RE = re.compile(rf"\b(?:{_MONTH_NAMES}) (1[89]\d|20\d)(?= [A-Z])")
 _CUT_YEAR_ZH_RE = re.compile(r"(?<![0-9０-９公元（(前])(1[89]\d|20\d)(?=年)")
+# a year that lost its first digit before 年: no year opens with 0 ("013年起" for 2013年)
+_HEADLESS_YEAR_RE = re.compile(r"(?<![0-9０-９.,])0[0-9]{2}(?=年)")
 
 
 @register
 class CutYear(Rule):
     """A year that lost its last digit: three digits from 180 to 209 where a year stands
     ("signed in 202, while", "June 5, 202.", "于202年"). Modern text writes these years with
-    four digits; a bracketed or 公元 year ("建安七年（202年）") is history and stays."""
+    four digits; a bracketed or 公元 year ("建安七年（202年）") is history and stays. In Chinese
+    text, a year that lost its first digit too: no year opens with 0 ("013年起")."""
 
     name = "cut-year"
     kind = "truncation"
@@ -503,6 +534,10 @@ class CutYear(Rule):
             hits = (m for p in patterns for m in p.finditer(text, a, min(len(text), d.end() + 40)))
             if any(m.start(1) == d.start() for m in hits):
                 yield Candidate(d.start(), d.end(), {"digits": 3.0}, "year cut to three digits")
+        if ctx.dominance.language == "zh":
+            for m in _HEADLESS_YEAR_RE.finditer(text):
+                ev = {"digits": 3.0}
+                yield Candidate(m.start(), m.end(), ev, "year without its first digit", fix="2" + m.group())
 
     def accept(self, cand: Candidate) -> bool:
         return True
@@ -928,7 +963,7 @@ class CutPinyinGloss(Rule):
     name = "cut-pinyin-gloss"
     kind = "truncation"
 
-    def __init__(self, min_letters: int = 4, min_missing: int = 2) -> None:
+    def __init__(self, min_letters: int = 4, min_missing: int = 1) -> None:
         self.min_letters = min_letters  # letters of the gloss, spaces left out
         self.min_missing = min_missing  # letters of the reading the gloss lacks, at least
 

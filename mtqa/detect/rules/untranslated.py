@@ -14,7 +14,8 @@ _TOKEN_RE = re.compile(r"[A-Za-z]+(?:['’\-][A-Za-z]+)*")
 # A closing quote glued to a letter after it, or an opening one glued to a letter before it,
 # ends a stretch: "“AI+”minor专业" is a quoted term, then a glued word.
 _LATIN_STRETCH_RE = re.compile(f"[A-Za-z](?:[^\\n{HAN}{CJK_PUNCT}”“]|”(?![A-Za-z])|(?<![A-Za-z])“)*")
-_ALNUM_RE = re.compile(r"[A-Za-z0-9]+(?:['’\-][A-Za-z0-9]+)*")
+# (letters with accents belong to the word: "Céline" is no "C" + "line")
+_ALNUM_RE = re.compile(r"[A-Za-z0-9À-ÖØ-öø-ÿ]+(?:['’\-][A-Za-z0-9À-ÖØ-öø-ÿ]+)*")
 _CODE_TOKEN_RE = re.compile(r"[A-Za-z\-']*(?:\d|[A-Z]{2}|[a-z][A-Z])[A-Za-z0-9\-']*")
 # Stretches of Han text (with CJK punctuation and digits), for Chinese in English text.
 # A closing bracket ends a stretch: "Zhejiang University (浙江大学), 部分用中文授课" is a gloss,
@@ -49,8 +50,17 @@ INSTITUTION_HEADS = frozenset(
 # Han in “…” inside English text with no English gloss beside it, this long, is someone's words
 # (the detector's default; the repair reads quoted phrases the same way)
 QUOTED_PHRASE_HAN = 6
+_HAN_OR_DIGIT_RE = re.compile(f"[{HAN}0-9]")
+
+
+def phrase_chars(text: str, a: int, b: int) -> int:
+    """Han characters and digits of ``text[a:b]``: the length of a quoted Chinese phrase, a number
+    inside counted digit by digit ("远低于100万元" is 8; a name like "天宫2号" stays short)."""
+    return len(_HAN_OR_DIGIT_RE.findall(text, a, b))
+
+
 # ... and a lowercase English phrase in “…” inside Chinese text, this many English words
-QUOTED_PHRASE_WORDS = 4
+QUOTED_PHRASE_WORDS = 3
 
 
 def _before(text: str, a: int) -> int:
@@ -166,6 +176,46 @@ def han_gloss_after(text: str, b: int, reach: int = 200) -> int:
     return han if han * 2 >= len(inside.strip()) else 0
 
 
+# prepositions and subordinators that open an English sentence's first clause
+_CLAUSE_OPENERS = frozenset(
+    [
+        "in",
+        "at",
+        "on",
+        "for",
+        "from",
+        "after",
+        "before",
+        "during",
+        "since",
+        "by",
+        "with",
+        "under",
+        "over",
+        "as",
+        "when",
+        "while",
+        "if",
+        "although",
+        "because",
+        "though",
+        "unless",
+        "until",
+        "once",
+    ]
+)
+
+
+def runs_on_in_han(text: str, b: int) -> bool:
+    """Does Chinese text go on right after ``text[:b]`` and its closing quotes (“China's parcel
+    army takes to the skies”为题): the quoted words are a title or a name inside the sentence,
+    not a sentence of their own (which a stop or a comma follows)."""
+    j = b
+    while j < len(text) and text[j] in " ”’\"'":
+        j += 1
+    return j < len(text) and HAN_RE.match(text[j]) is not None
+
+
 def opened_by_quote(text: str, a: int) -> bool:
     """Does a double quotation mark open right before ``a``, not inside a bracket ("（“dual carbon”）")?"""
     i = _before(text, a)
@@ -214,10 +264,20 @@ def _trim_code(text: str, a: int, b: int, min_words: int) -> int:
 
 
 def _trim_number(text: str, a: int, b: int) -> int:
-    """End of a Latin stretch without digits that run into the Han text after it ("…1992年")."""
+    """End of a Latin stretch without digits that run into the Han text after it ("…1992年"),
+    and without a model code of capitals and digits ("…the introduction, C919的航程"); a
+    lowercase cut word before the digits stays ("…the two countr1992年")."""
     j = b
     while j > a and (text[j - 1].isdigit() or text[j - 1] in " .,"):
         j -= 1
+    if j < b and text[j - 1 : j].isupper():
+        k = j
+        while k > a and text[k - 1].isupper() and text[k - 1].isascii():
+            k -= 1
+        if j - k <= 4 and (k == a or text[k - 1] == " "):
+            j = k
+            while j > a and text[j - 1] in " .,":
+                j -= 1
     return j if j < b and b < len(text) and HAN_RE.match(text[b]) and text[j:b].strip(" .,") else b
 
 
@@ -316,6 +376,11 @@ class UntranslatedSentence(Rule):
                     # ("（SCO Samarkand Summit）": the bracket holds the code too)
                     "quoted": float(titled or _quoted(text, a, b) or _quoted(text, a0, b) or _quoted(text, an, b)),
                     "institution": float(institution_name(words)),
+                    # a sentence opened by a preposition or a subordinator, its clause ended by a
+                    # comma ("In Hangzhou's Xihu District，干了8年…"): no name opens that way
+                    "opener": float(
+                        words[0][0].isupper() and words[0].lower() in _CLAUSE_OPENERS and text[b : b + 1] in ("，", ",")
+                    ),
                     # a quotation's stop, or its comma before "she said" ("…asked for,”许璐说")
                     "full_stop": float(_last_stop(text, a, b) in ".!?,"),
                     "said": float(said),  # part of a quotation
@@ -328,6 +393,7 @@ class UntranslatedSentence(Rule):
                 }
                 # a quotation with its translation in brackets after it: kept on purpose
                 ev["han_gloss"] = float(han_gloss_after(text, b)) if ev["quoted"] else 0.0
+                ev["runs_on"] = float(runs_on_in_han(text, b)) if ev["quoted"] else 0.0
                 if ev["quoted"]:  # a quotation's closing mark is not part of it
                     b = len(text[a:b].rstrip("”’\"'")) + a
                 yield Candidate(a, b, ev, f"English in a Chinese document ({len(words)} words)")
@@ -348,6 +414,7 @@ class UntranslatedSentence(Rule):
                 ev = {"han": float(n), "quoted": float(quoted), "glossed": float(glossed)}
                 ev["title"] = float(opener in ("《", "「", "『"))  # a title in Chinese title marks
                 ev["double_quoted"] = float(opener in ("“", '"'))
+                ev["phrase_chars"] = float(phrase_chars(text, a, b))
                 ev["full_stop"] = float(_last_stop(text, a, b) in "。！？，")
                 yield Candidate(a, b, ev, f"Chinese in an English document ({n} characters)")
 
@@ -361,18 +428,22 @@ class UntranslatedSentence(Rule):
             if ev["glossed"] or ev.get("title"):
                 return False
             return (ev["full_stop"] > 0 and ev["han"] >= self.quotation_han) or (
-                ev.get("double_quoted", 0.0) > 0 and ev["han"] >= self.quoted_phrase_han
+                ev.get("double_quoted", 0.0) > 0 and ev.get("phrase_chars", ev["han"]) >= self.quoted_phrase_han
             )
         if ev.get("quoted_phrase"):
             return True
-        if ev.get("double_quoted") and sentence_case_quotation(
-            ev["words"],
-            ev.get("lower_share", 0.0),
-            ev["english_words"],
-            self.quotation_words,
-            self.quotation_lower_share,
-        ):  # a sentence in quotation marks, its stop outside them ("…falling on the consumer”。")
-            return True
+        if (
+            ev.get("double_quoted")
+            and not ev.get("runs_on")
+            and sentence_case_quotation(
+                ev["words"],
+                ev.get("lower_share", 0.0),
+                ev["english_words"],
+                self.quotation_words,
+                self.quotation_lower_share,
+            )
+        ):  # a sentence in quotation marks, its stop outside them ("…falling on the consumer”。");
+            return True  # a headline the sentence goes on after is a title ("“…to the skies”为题")
         return ev["full_stop"] > 0 and ev["words"] >= self.quotation_words and ev["english_words"] >= 2
 
     def accept(self, cand: Candidate) -> bool:
@@ -383,7 +454,12 @@ class UntranslatedSentence(Rule):
             return ev["han"] >= self.min_han
         if ev["words"] < self.min_words or ev["known_share"] < self.min_word_share:
             return False
-        return ev["english_words"] >= 1 or ev["words"] >= self.min_name_words or ev["institution"] > 0
+        return (
+            ev["english_words"] >= 1
+            or ev["words"] >= self.min_name_words
+            or ev["institution"] > 0
+            or ev.get("opener", 0.0) > 0
+        )
 
     def confidence(self, cand: Candidate) -> float:
         ev = cand.evidence
