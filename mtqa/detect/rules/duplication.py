@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -12,6 +13,7 @@ from mtqa.segment import HAN, HAN_RE
 
 _LATIN_GLOSS_RE = re.compile(r" ?[（(][A-Za-z]")
 _HAN_WORD_RE = re.compile(f"[{HAN}]{{2}}")  # two Han characters in a row: a word, not a unit
+_CODE_RE = re.compile("[A-Z][A-Z0-9-]*[0-9]")  # a model code ("C919", "A350-900")
 
 
 def _opens_han_sentence(text: str, a: int) -> bool:
@@ -55,16 +57,19 @@ class RepeatedFragment(Rule):
 
     def score(self, ctx: DocContext) -> Iterator[Candidate]:
         allowed = frozenset(ctx.det["reduplications"])
-        # a fragment opens with Han, or with a model code ("C919是我国按照C919是…"), and may hold a
-        # number ("花了680元，花了680元，")
-        pattern = re.compile(
-            f"((?:[A-Z][A-Z0-9-]*[0-9])?[{HAN}][{HAN}0-9.%]{{{self.min_chars - 1},{self.max_chars - 1}}})([,，、]?)\\1"
-        )
+        # a fragment opens with Han and may hold a number ("花了680元，花了680元，"); on a line with a
+        # model code, it may open with the code ("C919是我国按照C919是…")
+        body = f"[{HAN}][{HAN}0-9.%]{{{self.min_chars - 1},{self.max_chars - 1}}}"
+        pattern = re.compile(f"({body})([,，、]?)\\1")
+        coded = re.compile(f"([A-Z][A-Z0-9-]*[0-9]{body})([,，、]?)\\1")
         # Only lines where a Han bigram recurs within 12 characters can hold a repeat that short
         # (a comma between the copies takes one of those: a 12-character fragment repeated after a
         # comma is out of reach of this filter).
         lines = ctx.han_repeat_lines if self.max_chars <= 12 else [(0, len(ctx.text))]
-        for m in (m for a, b in lines for m in pattern.finditer(ctx.text, a, b)):
+        text = ctx.text
+        found = (m for a, b in lines for m in pattern.finditer(text, a, b))
+        codes = (m for a, b in lines if _CODE_RE.search(text, a, b) for m in coded.finditer(text, a, b))
+        for m in itertools.chain(found, codes):
             frag = m.group(1)
             ev = {
                 "chars": float(len(frag)),
