@@ -23,6 +23,18 @@ def _opens_han_sentence(text: str, a: int) -> bool:
     return text[a - 1] in "”’」』" and a >= 2 and text[a - 2] in "。！？"
 
 
+def _one_copy(text: str, start: int, mid: int, end: int, sep: str = "") -> tuple[int, int]:
+    """The span of one of two copies, ``text[start:mid]`` and ``text[mid + len(sep):end]``, said
+    with a number in them, so that the number of the other copy stays sound text. Opening a
+    sentence, the first copy was given up ("”他的儿子在20他的儿子在2021年"); so was a copy pasted
+    with its comma before a copy that ends the sentence ("超过320家，超过320家。"). Otherwise the
+    second was pasted again ("每天85万吨每天85万吨", "花了680元，花了680元，"), with the comma
+    before it."""
+    if _opens_han_sentence(text, start) or (sep and text[end : end + 1] != sep):
+        return start, mid + len(sep)
+    return mid, end
+
+
 # a copy with a comma inside, or one pasted with its comma ("…正式比赛项目，…正式比赛项目，")
 # (numbers and Latin codes may stand inside: "中芯国际A股盘中一度上涨6.8%，")
 _CLAUSE_COPY_RE = re.compile(
@@ -61,7 +73,7 @@ class RepeatedFragment(Rule):
         # model code, it may open with the code ("C919是我国按照C919是…")
         body = f"[{HAN}][{HAN}0-9.%]{{{self.min_chars - 1},{self.max_chars - 1}}}"
         pattern = re.compile(f"({body})([,，、]?)\\1")
-        coded = re.compile(f"([A-Z][A-Z0-9-]*[0-9]{body})([,，、]?)\\1")
+        coded = re.compile(f"({_CODE_RE.pattern}{body})([,，、]?)\\1")
         # Only lines where a Han bigram recurs within 12 characters can hold a repeat that short
         # (a comma between the copies takes one of those: a 12-character fragment repeated after a
         # comma is out of reach of this filter).
@@ -71,6 +83,7 @@ class RepeatedFragment(Rule):
         codes = (m for a, b in lines if _CODE_RE.search(text, a, b) for m in coded.finditer(text, a, b))
         for m in itertools.chain(found, codes):
             frag = m.group(1)
+            number = any(c.isdigit() for c in frag)
             ev = {
                 "chars": float(len(frag)),
                 "distinct": float(len(set(frag))),
@@ -84,22 +97,13 @@ class RepeatedFragment(Rule):
                 # a name glossed in Latin right after it is one word: "哔哩哔哩（Bilibili）"
                 "glossed": float(_LATIN_GLOSS_RE.match(ctx.text, m.end()) is not None),
                 # a number with a sign or unit and no word ("负120度，负120度，0度"): a list of values
-                "bare_value": float(any(c.isdigit() for c in frag) and _HAN_WORD_RE.search(frag) is None),
+                "bare_value": float(number and _HAN_WORD_RE.search(frag) is None),
             }
-            if any(c.isdigit() for c in frag):
-                # a phrase with a number pasted again: one copy is the span, so that the number of
-                # the other stays sound text. Opening a sentence, the first copy was given up
-                # ("”他的儿子在20他的儿子在2021年"); inside one, the second was pasted again
-                # ("每天85万吨每天85万吨", "花了680元，花了680元，"). A copy pasted with its comma
-                # before a copy that ends the sentence is the first one ("超过320家，超过320家。")
-                mid, sep = m.start() + len(frag), m.group(2)
-                pasted_first = bool(sep) and ctx.text[m.end() : m.end() + 1] != sep
-                if _opens_han_sentence(ctx.text, m.start()) or pasted_first:
-                    yield Candidate(m.start(), mid + len(sep), ev, f"'{frag}' said twice", fix="")
-                else:
-                    yield Candidate(mid, m.end(), ev, f"'{frag}' said twice", fix="")
-                continue
-            yield Candidate(m.start(), m.end(), ev, f"'{frag}' said twice", fix=frag)
+            if number:  # a phrase with a number pasted again: one copy is the span
+                a, b = _one_copy(text, m.start(), m.start() + len(frag), m.end(), m.group(2))
+                yield Candidate(a, b, ev, f"'{frag}' said twice", fix="")
+            else:
+                yield Candidate(m.start(), m.end(), ev, f"'{frag}' said twice", fix=frag)
         yield from self._clauses(ctx)
 
     def _clauses(self, ctx: DocContext) -> Iterator[Candidate]:
@@ -128,7 +132,7 @@ class RepeatedFragment(Rule):
                     ev = {"chars": float(k), "distinct": float(len(set(copy))), "separated": 0.0, "bounded": 1.0}
                     ev.update(reduplication=0.0, clause=1.0)
                     if any(c.isdigit() for c in copy):  # one copy, as for the short ones with a number
-                        a, b = (s, s + p) if _opens_han_sentence(text, s) else (s + p, e)
+                        a, b = _one_copy(text, s, s + p, e)
                         yield Candidate(a, b, ev, f"'{copy}' said twice", fix="")
                     else:
                         yield Candidate(s, e, ev, f"'{copy}' said twice", fix=copy)
@@ -441,16 +445,7 @@ class RepeatedWords(Rule):
                 # the span runs from the first copy to the word the second copy says whole (either
                 # copy may be read as the one pasted); the fix keeps the second copy's words
                 a, b = int(starts[i]), int(starts[i + 2 * n - 1])
-                ev = {
-                    "words": float(n),
-                    "comma": 0.0,
-                    "zipf": 9.0,
-                    "double": 0.0,
-                    "conjunction": 0.0,
-                    "subordinate": 0.0,
-                    "capitalised": 0.0,
-                    "cut_restart": 1.0,
-                }
+                ev = {"words": float(n), "cut_restart": 1.0}
                 first = text[a : int(ends[i + n - 1])]
                 yield Candidate(a, b, ev, f"'{first}' cut and said again", fix=text[int(starts[i + n]) : b])
 

@@ -69,6 +69,12 @@ class MidWordSwitch(_JunctionRule):
 
     name = "mid-word-switch"
 
+    def __init__(self, window: int = 1, word_zipf: float = 2.5, fragment_gain: float = 1.0, min_words: int = 2) -> None:
+        self.window = window
+        self.word_zipf = word_zipf
+        self.fragment_gain = fragment_gain
+        self.min_words = min_words  # from this many words on, a cut edge is truncated-word's
+
     def score(self, ctx: DocContext) -> Iterator[Candidate]:
         for cand in super().score(ctx):
             token = ctx.text[cand.start : cand.end]
@@ -77,12 +83,6 @@ class MidWordSwitch(_JunctionRule):
             # the token is all the bracket holds ("风土（terroir）"): a term glossing the Han before it
             cand.evidence["fills_bracket"] = float(ctx.text[cand.end : cand.end + 1] in ")）")
             yield cand
-
-    def __init__(self, window: int = 1, word_zipf: float = 2.5, fragment_gain: float = 1.0, min_words: int = 2) -> None:
-        self.window = window
-        self.word_zipf = word_zipf
-        self.fragment_gain = fragment_gain
-        self.min_words = min_words  # from this many words on, a cut edge is truncated-word's
 
     def accept(self, cand: Candidate) -> bool:
         ev = cand.evidence
@@ -169,9 +169,10 @@ class GluedWord(_JunctionRule):
         own_min_gap: float = 2.0,
         inside_min_zipf: float = 2.0,
     ) -> None:
-        self.inside_min_zipf = inside_min_zipf
         self.window = window
         self.own_min_gap = own_min_gap  # a lowercase word with this zipf gap is no term of the document's
+        # a lowercase word of 6+ letters, Han on both sides, never written in Latin in Chinese: this frequent
+        self.inside_min_zipf = inside_min_zipf
         self.function_zipf = function_zipf  # a lowercase word this common is no term of the document's
         # ... with Han on both sides ("委托Dongguan一家"), or on one side when Chinese text writes it
         # in Latin much less often than English does (zipf gap): "通过Lazada、Shopee" is a brand

@@ -159,13 +159,19 @@ def english_evidence(text: str, a: int, b: int, lex) -> tuple[int, float, int]:
     return len(words), lower_share(words), english_word_count(words, lex)
 
 
+def _past_closing_quotes(text: str, b: int) -> int:
+    """Where the text goes on after ``text[:b]``, its closing quotes and spaces."""
+    j = b
+    while j < len(text) and text[j] in " ”’\"'":
+        j += 1
+    return j
+
+
 def han_gloss_after(text: str, b: int, reach: int = 200) -> int:
     """Han characters of a bracket right after ``text[:b]`` (past closing quotes and spaces) that
     holds Chinese: a quotation followed by its translation ("“Donglan is our first choice.”
     （东澜是我们的首选港。）"). 0 when no such bracket follows."""
-    j = b
-    while j < len(text) and text[j] in " ”’\"'":
-        j += 1
+    j = _past_closing_quotes(text, b)
     if j >= len(text) or text[j] not in "(（":
         return 0
     close = min((k for k in (text.find(")", j, j + reach), text.find("）", j, j + reach)) if k >= 0), default=-1)
@@ -210,9 +216,7 @@ def runs_on_in_han(text: str, b: int) -> bool:
     """Does Chinese text go on right after ``text[:b]`` and its closing quotes (“China's parcel
     army takes to the skies”为题): the quoted words are a title or a name inside the sentence,
     not a sentence of their own (which a stop or a comma follows)."""
-    j = b
-    while j < len(text) and text[j] in " ”’\"'":
-        j += 1
+    j = _past_closing_quotes(text, b)
     return j < len(text) and HAN_RE.match(text[j]) is not None
 
 
