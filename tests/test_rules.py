@@ -918,6 +918,17 @@ def test_names_cut_short_that_the_large_list_knows_whole(detector):
     assert {s.text: s.kind for s in detector.detect(clean).spans} == {"Centerin": "merge"}
 
 
+def test_short_brands_cut_short_that_chinese_text_writes_in_latin(detector):
+    zh = ZH_CONTEXT * 2 + "他的项目代码都公开在GitHu上。片方还在TikTo上发布了英文版预告片。"
+    assert [(s.text, s.kind, s.fix) for s in detector.detect(zh).spans if s.kind == "truncation"] == [
+        ("GitHu", "truncation", "GitHub"),
+        ("TikTo", "truncation", "TikTok"),
+    ]
+    # whole short brands, and short names in no list that begin no Latin word of Chinese text
+    clean = ZH_CONTEXT * 2 + "他的项目代码都公开在GitHub上。极氪（Zeekr）和小鹏（Xpeng）在Temu上开店。"
+    assert kinds_besides_repeats(detector, clean) == {}
+
+
 def test_glued_words_brands_and_function_words_in_chinese(detector):
     zh = ZH_CONTEXT * 2 + "商家通过Lazada、Shopee等平台出海，另一家工厂委托Dongguan一家企业代工。"
     assert kinds_besides_repeats(detector, zh) == {"Dongguan": "switch"}

@@ -83,6 +83,7 @@ class Lexicon:
         self._rev = [w for w, _ in rev]
         self._rev_z = [z for _, z in rev]
         self._all_fwd: list[str] | None = None  # every word, sorted (built on first use)
+        self._zh_fwd: list[str] | None = None  # the zh list's Latin words, sorted (built on first use)
 
     def zipf(self, word: str) -> float:
         """Zipf frequency of ``word`` (case-insensitive); 0.0 when unknown."""
@@ -136,6 +137,21 @@ class Lexicon:
         lo = bisect.bisect_left(self._all_fwd, f)
         hi = bisect.bisect_left(self._all_fwd, f + "\uffff", lo)
         return [w for w in self._all_fwd[lo:hi] if len(w) >= len(f) + extra]
+
+    def zh_latin_completion(self, fragment: str, extra: int = 1, max_extra: int = 4) -> tuple[str | None, float]:
+        """The word Chinese text writes in Latin most often (and its zipf in the zh list) that
+        begins with ``fragment`` and has ``extra`` to ``max_extra`` more letters: a brand or
+        name cut short ("GitHu" -> "github", "TikTo" -> "tiktok"); (None, 0.0) when none."""
+        if self._zh_fwd is None:
+            self._zh_fwd = sorted(self._zh_latin)
+        f = fragment.lower()
+        lo = bisect.bisect_left(self._zh_fwd, f)
+        hi = bisect.bisect_left(self._zh_fwd, f + "\uffff", lo)
+        best: tuple[str | None, float] = (None, 0.0)
+        for w in self._zh_fwd[lo:hi]:
+            if len(f) + extra <= len(w) <= len(f) + max_extra and self._zh_latin[w] > best[1]:
+                best = (w, self._zh_latin[w])
+        return best
 
     def begins_longer_word(self, fragment: str, extra: int = 2) -> bool:
         """``fragment`` begins a word of the large list (any frequency) with at least ``extra``

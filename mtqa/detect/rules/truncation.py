@@ -886,6 +886,7 @@ class CutAcronym(Rule):
 
 
 _TITLE_RUN_RE = re.compile(r"[A-Z][a-z]+")
+_CAMEL_RUN_RE = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]*)?")  # "Samarka", "GitHu"
 
 
 @register
@@ -895,27 +896,38 @@ class CutKnownName(Rule):
     cut short, in any language's document. The document need not write the whole name (that is
     ``cut-document-word``'s evidence).
 
+    A shorter or camel-case run ("GitHu上", "TikTo上") needs more: it is in no list at all and
+    begins a word that Chinese text often writes in Latin (wordfreq's zh list: brands and names
+    such as GitHub, TikTok), so a word of its own that merely begins a rare English one stays.
+
     Evidence: ``letters``, whether the run reads as pinyin (``pinyin``: Chinese names are their own
-    words) and how often the document writes it (``doc_count``)."""
+    words), how often the document writes it (``doc_count``) and, for short and camel-case runs,
+    the zh list's zipf of the Latin word it begins (``zh_completion_zipf``)."""
 
     name = "cut-known-name"
     kind = "truncation"
 
-    def __init__(self, min_letters: int = 6) -> None:
+    def __init__(self, min_letters: int = 6, short_min_letters: int = 4, short_completion_zipf: float = 2.0) -> None:
         self.min_letters = min_letters  # shorter runs are often names of their own ("Uzum", "Modro")
+        # ... unless Chinese text writes the word they begin in Latin this often (zh list zipf)
+        self.short_min_letters = short_min_letters
+        self.short_completion_zipf = short_completion_zipf
 
     def score(self, ctx: DocContext) -> Iterator[Candidate]:
         lex, vocab, text = ctx.lexicon, ctx.vocabulary, ctx.text
-        found = {
-            t
-            for t in vocab
-            if len(t) >= self.min_letters
-            and _TITLE_RUN_RE.fullmatch(t)
-            and lex.zipf(t) == 0.0
-            and lex.begins_longer_word(t, 1)
+        found: dict[str, str | None] = {}  # run -> the whole word
+        for t in vocab:
+            if len(t) < self.short_min_letters or lex.zipf(t) > 0.0 or not _CAMEL_RUN_RE.fullmatch(t):
+                continue
             # a word glued to a function word is a merge ("Centerin"): merged-words'
-            and not any(lex.zipf(t[:i]) >= 3.0 and lex.zipf(t[i:]) >= 6.5 for i in range(3, len(t) - 1))
-        }
+            if any(lex.zipf(t[:i]) >= 3.0 and lex.zipf(t[i:]) >= 6.5 for i in range(3, len(t) - 1)):
+                continue
+            if len(t) >= self.min_letters and _TITLE_RUN_RE.fullmatch(t) and lex.begins_longer_word(t, 1):
+                found[t] = lex.best_completion(t)
+            elif lex.zh_latin_zipf(t) == 0.0:
+                whole, z = lex.zh_latin_completion(t)
+                if z >= self.short_completion_zipf:
+                    found[t] = whole
         if not found:
             return
         tokens = ctx.tokens
@@ -925,8 +937,8 @@ class CutKnownName(Rule):
                 continue  # part of a compound, or of a run a non-ASCII letter ends ("Kahramanmaraş")
             tok = tokens.words[k]
             ev = {"letters": float(len(tok)), "pinyin": float(is_pinyin(tok)), "doc_count": float(vocab.get(tok, 0))}
-            whole = lex.best_completion(tok)
-            fix = tok + whole[len(tok) :] if whole else None  # "Landsa" -> "Landsat"
+            whole = found[tok]
+            fix = tok + whole[len(tok) :] if whole else None  # "Landsa" -> "Landsat", "GitHu" -> "GitHub"
             yield Candidate(a, b, ev, f"'{tok}' is no word but begins one ('{fix}'): a name cut short", fix=fix)
 
     def accept(self, cand: Candidate) -> bool:
