@@ -1140,3 +1140,46 @@ def test_place_names_glued_a_race_time_cut_and_a_long_clause_with_a_number_said_
     assert span.text == "跑者的平均配速比前半程慢了约12秒，" and span.start == text.rindex("跑者")
     text = ZH_CONTEXT + "配速变慢与该路段的crosswind有关。"
     assert flagged(detector, text, "switch") == ["crosswind"]
+
+
+def test_two_long_words_glued_are_a_name_without_its_space(detector):
+    text = EN_CONTEXT + (
+        "Teams under the South-South CooperationProgramme work near the mouth of the YangtzeRiver. "
+        "Engineers at FusionSolar and the app RiceDoctor log data, as does PlayStation."
+    )
+    assert flagged(detector, text, "merge") == ["CooperationProgramme", "YangtzeRiver"]
+
+
+def test_a_common_word_glued_to_an_acronym_is_a_merge(detector):
+    text = EN_CONTEXT + "Building a membraneLNG carrier is hard; eVTOL makers and mRNA labs are not merges."
+    assert [(s.text, s.fix) for s in detector.detect(text).spans] == [("membraneLNG", "membrane LNG")]
+
+
+def test_a_word_an_accented_letter_splits_is_no_merge(detector):
+    for name in ("Coopérative", "CoopÃ©rative"):
+        text = EN_CONTEXT + f"Farmers sell through the village cooperative, {name} Vary Soa, every week."
+        assert flagged(detector, text, "merge") == [], name
+
+
+def test_a_country_or_language_name_between_han_is_untranslated(detector):
+    zh = ZH_CONTEXT * 2 + "本届阅读节最受关注的活动，是Norwegian作家的读者见面会。"
+    assert kinds_besides_repeats(detector, zh) == {"Norwegian": "switch"}
+    # on one side only, or glossing its Chinese, it stays
+    kept = ZH_CONTEXT * 2 + "挪威（Norwegian）作家英格丽出席了读者见面会，Norwegian Air也赞助了活动。"
+    assert kinds_besides_repeats(detector, kept) == {}
+
+
+def test_a_code_glued_to_a_chinese_gloss_in_brackets_is_a_gloss(detector):
+    text = EN_CONTEXT + "The current favourite is Y Liangyou 900 (Y两优900), a two-line hybrid from Hunan."
+    assert [s.text for s in detector.detect(text).spans] == []
+
+
+def test_a_common_word_that_reads_as_pinyin_is_no_chinese_name(detector):
+    # "Rice" (ri+ce) written elsewhere made "RiceDoctor" a name glued to a word
+    text = (
+        EN_CONTEXT + "Hybrid Rice grows well here. Hybrid Rice needs water. Technicians log data in RiceDoctor, an app."
+    )
+    assert flagged(detector, text, "merge") == []
+    assert flagged(detector, EN_CONTEXT + "The Jilin office opened. Farmers came from Jilinprovince.", "merge") == [
+        "Jilinprovince"
+    ]

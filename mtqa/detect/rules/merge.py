@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from mtqa.detect.base import Candidate, DocContext, Rule, register
-from mtqa.detect.lexicon import Lexicon, is_proper_noun
+from mtqa.detect.lexicon import Lexicon, get_lexicon, is_proper_noun
 from mtqa.pinyin import han_readings, han_words_read_as, pinyin_split
 from mtqa.segment import HAN_RE as _HAN_RE
 
@@ -25,6 +25,9 @@ _FUNCTION_ACRONYM_RE = re.compile(r"(for|of|in|on|and|the|to|with|by|at|from|as)
 # "USDepartment": a country's or union's acronym glued to a common capitalised word (checked
 # against the word list: "USAir" keeps a three-letter word)
 _ACRONYM_WORD_RE = re.compile(r"(US|UK|EU|UN|UAE|PRC)([A-Z][a-z]{4,})")
+# "membraneLNG": a common lowercase word of four letters or more glued to an acronym (brands keep
+# the lowercase part short: "eVTOL", "mRNA", "myHSBC")
+_WORD_ACRONYM_RE = re.compile(r"([a-z]{4,})([A-Z]{2,5}s?)")
 
 
 _GEO_MODIFIERS = frozenset(
@@ -61,10 +64,17 @@ _GLOSSED_RE = re.compile(r" ?[（(][\u3400-\u9fff]")
 _NAME_GLOSS_RE = re.compile(r"([\u3400-\u9fff]+(?:·[\u3400-\u9fff]+)+)[（(]")
 
 
+# A common English word that happens to read as pinyin ("Rice" = ri+ce, "Police", "Range") is no
+# Chinese name; place names stay below this ("Beijing" 4.1, "Shanghai" 4.0, "Rice" 4.55)
+PINYIN_NAME_MAX_ZIPF = 4.3
+
+
 def _name(word: str) -> bool:
     """A country's or language's English name ("Norwegian"), or a Chinese name in pinyin of two
-    syllables or more ("Jilin", "Xinjiang")."""
-    return is_proper_noun(word) or (word[:1].isupper() and pinyin_split(word) >= 2)
+    syllables or more ("Jilin", "Xinjiang") that is no common English word."""
+    return is_proper_noun(word) or (
+        word[:1].isupper() and pinyin_split(word) >= 2 and get_lexicon().zipf(word) < PINYIN_NAME_MAX_ZIPF
+    )
 
 
 def _pinyin_then_word(lex: Lexicon, tok: str, i: int, min_zipf: float) -> bool:
@@ -99,6 +109,22 @@ def _pinyin_name_gloss(text: str, a: int, b: int, surnames: frozenset[str]) -> b
     # "周立帆（LeoZhou）": a given name in English, then the surname of the Han name in pinyin
     run = m.group(1)
     return second in surnames and any(second.lower() in han_readings(run[-k], 1) for k in (2, 3) if k <= len(run))
+
+
+def _non_ascii_letter(piece: str) -> bool:
+    """Is ``piece`` one non-ASCII letter, or one read as cp1252 ("Ã©" for é)?"""
+    if len(piece) == 1:
+        return piece.isalpha() and not piece.isascii() and not _HAN_RE.match(piece)
+    try:
+        ch = piece.encode("cp1252").decode("utf-8")
+    except UnicodeError:
+        return False
+    return len(ch) == 1 and ch.isalpha()
+
+
+def _continued(text: str, a: int, b: int) -> bool:
+    """Does a non-ASCII letter (or its mojibake) continue the letter run ``text[a:b]``?"""
+    return any(_non_ascii_letter(text[max(0, a - k) : a]) or _non_ascii_letter(text[b : b + k]) for k in (1, 2))
 
 
 @register
@@ -139,7 +165,9 @@ class MergedWords(Rule):
         doc_right_zipf: float = 5.5,
         camel_left_letters: int = 5,
         geo_right_zipf: float = 3.0,
+        long_letters: int = 12,
     ) -> None:
+        self.long_letters = long_letters  # "CooperationProgramme": two known words this long together
         self.camel_left_letters = camel_left_letters
         self.geo_right_zipf = geo_right_zipf  # after "South", "European": a capitalised word this common
         self.doc_name_zipf = doc_name_zipf
@@ -194,6 +222,8 @@ class MergedWords(Rule):
                 continue
             if _GLOSSED_RE.match(text, b):
                 continue  # a term glossed by its Chinese right after it: "rushan (乳扇)" is a name
+            if _continued(text, a, b):
+                continue  # the rest of a word an accented letter splits: "Coopérative", "CoopÃ©rative"
             ev = dict(ev)
             # "托马斯·韦伯（ThomasWeber）": the gloss of a Han name in two parts is two words
             g = _NAME_GLOSS_RE.search(text, max(0, a - 24), a)
@@ -212,7 +242,7 @@ class MergedWords(Rule):
     def _closed_class(self, ctx: DocContext) -> Iterator[Candidate]:
         """Merges the word list cannot judge, made of closed-class words: a pronoun glued to its
         auxiliary ("Hewas"), a function word glued to an acronym ("forAIDS"), a country's acronym
-        glued to a common word ("USDepartment"). A full stop with
+        glued to a common word ("USDepartment"), a common word glued to an acronym ("membraneLNG"). A full stop with
         no space after it ("nectar.It") is left alone: clean MT and transcripts are full of it."""
         tokens = ctx.tokens
         lex = ctx.lexicon
@@ -223,6 +253,11 @@ class MergedWords(Rule):
             t: m
             for t in ctx.vocabulary
             if (m := _ACRONYM_WORD_RE.fullmatch(t)) and lex.zipf(m.group(2)) >= 4.0 and lex.zipf(t) == 0.0
+        }
+        glued |= {
+            t: m
+            for t in ctx.vocabulary
+            if (m := _WORD_ACRONYM_RE.fullmatch(t)) and lex.zipf(m.group(1)) >= 3.0 and lex.zipf(t) == 0.0
         }
         for k in tokens.where(frozenset(glued)):
             a, b = int(tokens.starts[k]), int(tokens.ends[k])
@@ -380,6 +415,16 @@ class MergedWords(Rule):
             ev.get("right_country") or ev.get("right_name") or ev["right_zipf"] >= self.geo_right_zipf
         ):
             return True  # a place's or an institution's name: "SouthKorean", "EuropeanUnion", "NewZealand"
+        known = all(ev[f"{side}_zipf"] >= self.name_part_zipf or ev[f"{side}_doc"] >= 1 for side in ("left", "right"))
+        if (
+            known
+            and ev["left_letters"] + ev["right_letters"] >= self.long_letters
+            and min(ev["left_letters"], ev["right_letters"]) >= 4
+        ):
+            # two long words glued: a name written without its space ("CooperationProgramme",
+            # "YangtzeRiver", "MorganStanley"); brands the lists do not know keep it short
+            # ("PowerChina", "RiceDoctor", "PlayStation", "FusionSolar")
+            return True
         # a part rarer than doc_name_zipf that the document writes on its own is a name
         # ("JamesOtieno" beside "Otieno", "EastJakarta" beside "Jakarta"; not "AirAsia" beside "Asia")
         # (a name of three letters or fewer, "Han", "Li", is a syllable many names share)
@@ -393,7 +438,6 @@ class MergedWords(Rule):
             # a hump of three letters or fewer beside no country's name is a brand's ("PandaCam",
             # "GoPay"; "Panda" reads as pinyin): "NewUzbekistan" stays a merge
             return False
-        known = all(ev[f"{side}_zipf"] >= self.name_part_zipf or ev[f"{side}_doc"] >= 1 for side in ("left", "right"))
         return (
             known
             and no_word

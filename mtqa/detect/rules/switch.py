@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from mtqa.detect.base import Candidate, DocContext, Rule, register
 from mtqa.detect.junctions import junction_evidence
+from mtqa.detect.lexicon import is_proper_noun
 from mtqa.pinyin import pinyin_split
 from mtqa.segment import HAN, HAN_RE
 
@@ -201,6 +202,8 @@ class GluedWord(_JunctionRule):
                 and _pinyin_place(word.group())
             )
             ev["han_both_sides"] = float(word is not None and _between_han(ctx.text, word.start(), word.end()))
+            # a country's, language's, month's or day's English name ("是Norwegian作家")
+            ev["proper_noun"] = float(word is not None and is_proper_noun(word.group()))
             # a lowercase compound of whole words glued to Han on both sides ("采用two-class布局",
             # "过境visa-free政策"): English words in place of a Chinese one; "lo-fi", "e-commerce"
             # keep a part too short to judge
@@ -258,7 +261,10 @@ class GluedWord(_JunctionRule):
             return True  # Chinese text writes Chinese places in Han: "委托Dongguan一家" (东莞)
         # ... unless a bound morpheme follows that only a country or party name takes
         # ("Kazakh方" for 哈方, "Kyrgyz人").
-        gap = self.capital_min_gap if ev["capital"] and not ev["bound_suffix"] else self.min_gap
+        # ... and a country's, language's, month's or day's name between Han characters ("是Norwegian作家"):
+        # Chinese writes these in Han
+        named = ev.get("proper_noun") and ev.get("han_both_sides")
+        gap = self.capital_min_gap if ev["capital"] and not (ev["bound_suffix"] or named) else self.min_gap
         # a long lowercase word inside a Chinese word, Han on both sides, Chinese text never writes
         # in Latin ("该路段的crosswind有关"): a rarer English word is still one
         inside = ev.get("han_both_sides") and not ev["capital"] and ev["letters"] >= 6 and ev["zh_latin"] == 0.0

@@ -88,6 +88,7 @@ def _quoted(text: str, a: int, b: int) -> bool:
 
 
 _CODE_IN_BRACKET_RE = re.compile(r"[（(][A-Z][A-Z0-9&.\-]{1,11}[,，;；]$")
+_CODE_PREFIX_RE = re.compile(r"[（(][A-Z0-9][A-Z0-9\-]{0,10}$")
 
 
 def _bracketed(text: str, a: int, b: int, reach: int = 60) -> bool:
@@ -98,6 +99,8 @@ def _bracketed(text: str, a: int, b: int, reach: int = 60) -> bool:
         i -= 1
     if i >= 0 and text[i] not in "(（" and (m := _CODE_IN_BRACKET_RE.search(text, max(0, i - 20), i + 1)):
         i = m.start()  # after an acronym in the same bracket: "Shanghai International Port Group (SIPG, 上港集团)"
+    elif i >= 0 and (m := _CODE_PREFIX_RE.search(text, max(0, i - 12), i + 1)):
+        i = m.start()  # a code glued to the gloss's Han: "Y Liangyou 900 (Y两优900)"
     if i < 0 or text[i] not in "(（":
         return False
     end = text.find("\n", b)
