@@ -765,7 +765,8 @@ class Repairer:
         if method == "mt" and kept_share(pre, text, ps, self.target) < self.settings.min_kept_share:
             out.append("rewrote_clean_text")
         damaged = [(s.start - p.start, s.end - p.start) for s in p.spans if _damages_a_token(s)]
-        if method != "original" and lost_tokens(p.text, text, self.known, damaged):
+        translated = [(s.start - p.start, s.end - p.start) for s in p.spans if s.kind == "untranslated"]
+        if method != "original" and lost_tokens(p.text, text, self.known, damaged, translated):
             out.append("lost_token")
         return out
 
@@ -811,12 +812,22 @@ def _sentence_parts(start: int, stretch: str) -> list[tuple[int, int]]:
 
 
 def lost_tokens(
-    original: str, candidate: str, known: frozenset[str], damaged: Sequence[tuple[int, int]] = ()
+    original: str,
+    candidate: str,
+    known: frozenset[str],
+    damaged: Sequence[tuple[int, int]] = (),
+    translated: Sequence[tuple[int, int]] = (),
+    common_zipf: float = 4.0,
 ) -> list[str]:
     """Acronyms, codes and known names of the original that the candidate dropped or changed
     (``HSK``, ``C919``, ``Bishkek`` in a gloss). Numbers are checked by :func:`new_numbers`.
     ``damaged``: offsets of the original that the detector found cut, glued or merged; a token
-    touching one is damage, not a code (``countr1992`` in "two countr1992年")."""
+    touching one is damage, not a code (``countr1992`` in "two countr1992年"). ``translated``:
+    offsets of sentences left in the wrong language; a common word in one ("The pace of…",
+    "when I saw", "the running app") is translated with it, whatever else the document keeps
+    in Latin."""
+    from wordfreq import zipf_frequency
+
     keep = set()
     # an institution's or a place's name left in English is translated whole ("Haikou Meilan
     # International Airport" -> 海口美兰国际机场): its words are no tokens to keep
@@ -830,6 +841,14 @@ def lost_tokens(
         t = m.group().rstrip(".-")  # a token ending a sentence ("14 million TEU.") keeps no stop
         if t.isdigit() or _ORDINAL_RE.fullmatch(t) or any(a < m.end() and m.start() < b for a, b in (*damaged, *named)):
             continue  # numbers (new_numbers' business), ordinals ("the 16th" -> 16日), damage
+        if (
+            any(a <= m.start() and m.end() <= b for a, b in translated)
+            and not (t.isupper() and len(t) >= 2)
+            and not any(c.isdigit() for c in t)
+            and not _CAMEL_RE.match(t)
+            and zipf_frequency(t.lower(), "en") >= common_zipf
+        ):
+            continue  # a common word of a sentence left in English: it is translated with it
         if is_legit_latin(t, known) or _is_gloss(original, m.start(), m.end()):
             keep.add(t)
     for m in _LATIN_STRETCH_RE.finditer(original):  # glosses and titles of several words

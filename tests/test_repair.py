@@ -561,3 +561,14 @@ def test_lost_tokens_of_a_stretch_with_a_sentence_of_numbers_only():
     # "HANGZHOU, Sept. 2" splits into "HANGZHOU, Sept." and "2": a part with no words is no
     # institution's name (this raised IndexError)
     assert lost_tokens("杭州电 HANGZHOU, Sept. 2 电影节开幕", "杭州电 9月2日 电影节开幕", frozenset()) == ["HANGZHOU"]
+
+
+def test_common_words_of_a_sentence_left_in_english_are_translated_with_it():
+    original = "霍华德也坦言，The pace of competition in the app market made an impression on her. I agree，C919也在。"
+    candidate = "霍华德也坦言，应用市场的竞争速度让她印象深刻。我同意，C919也在。"
+    known = frozenset({"The", "app"})  # words the document or the references write in Latin elsewhere
+    a, b = original.index("The"), original.index("，C919")
+    assert lost_tokens(original, candidate, known) == ["I", "The", "app"]
+    assert lost_tokens(original, candidate, known, translated=[(a, b)]) == []
+    # codes inside such a sentence are still kept
+    assert lost_tokens(original.replace("app", "HSK"), candidate, known, translated=[(a, b)]) == ["HSK"]

@@ -1183,3 +1183,29 @@ def test_a_common_word_that_reads_as_pinyin_is_no_chinese_name(detector):
     assert flagged(detector, EN_CONTEXT + "The Jilin office opened. Farmers came from Jilinprovince.", "merge") == [
         "Jilinprovince"
     ]
+
+
+def test_a_word_glued_inside_a_phrase_is_no_use_of_the_document_s_own(detector):
+    # "suspension bridge方案" glues a phrase; "跨海bridge正式" is still the word left in English
+    zh = ZH_CONTEXT * 2 + "澄洲湾跨海bridge正式通车。专家曾比较suspension bridge方案与斜拉桥方案。"
+    assert "bridge" in [s.text for s in detector.detect(zh).spans if s.kind == "switch"]
+
+
+def test_an_english_phrase_opening_on_a_one_letter_word_after_chinese_is_no_fragment(detector):
+    text = EN_CONTEXT + "TANGSHAN, Jan. 12 — 在一个寒冷的星期二黎明前，a row of heavy-duty trucks waits at the station."
+    assert [s.text for s in detector.detect(text).spans if s.rule == "mid-word-switch"] == []
+
+
+def test_capitalised_words_glossing_a_han_name_are_a_name(detector):
+    zh = ZH_CONTEXT * 2 + "其中瑞幸咖啡（Luckin Coffee）门店超过2万家，孟连县（MenglianCounty）的咖啡豆供应门店。"
+    assert kinds_besides_repeats(detector, zh) == {"MenglianCounty": "merge"}
+
+
+def test_a_name_the_document_writes_with_a_dot_cut_to_three_characters(detector):
+    zh = ZH_CONTEXT * 2 + "丹麦顾问拉斯·克里斯滕森（Lars Kristensen）参与了设计。根据斯滕森的建议，桥面设置了阻尼器。"
+    assert kinds_besides_repeats(detector, zh) == {"斯滕森": "truncation"}
+
+
+def test_a_function_word_spaced_between_han_and_a_code(detector):
+    zh = ZH_CONTEXT * 2 + "桥面钢箱梁采用 of Q420qE桥梁钢，分段在工厂制造。"
+    assert kinds_besides_repeats(detector, zh) == {"of": "switch"}

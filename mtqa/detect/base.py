@@ -220,8 +220,9 @@ class DocContext:
 
     @cached_property
     def junction_tokens(self) -> Counter[str]:
-        """How often each Latin token occurs glued to Han text (the document's own usage)."""
-        return Counter(self.text[j.start : j.end] for j in self.junctions)
+        """How often each Latin token occurs glued to Han text on its own (the document's own
+        usage; the last word of a phrase glued to Han, "suspension bridge方案", is the phrase's)."""
+        return Counter(self.text[j.start : j.end] for j in self.junctions if j.words == 1)
 
     @cached_property
     def tokens(self) -> Tokens:

@@ -92,6 +92,9 @@ def _pinyin_then_word(lex: Lexicon, tok: str, i: int, min_zipf: float) -> bool:
 
 
 _HAN_BEFORE_BRACKET_RE = re.compile(r"([\u3400-\u9fff]{2,4})[（(]$")
+_HAN_RUN_BEFORE_BRACKET_RE = re.compile(r"([\u3400-\u9fff]{2,10})[（(]$")
+_TITLE_WORD_RE = re.compile(r"[A-Z][a-z]+")
+PLACE_WORD_ZIPF = 3.0  # the English word after a place's pinyin in a gloss ("County" 4.6, "Bay" 4.2)
 
 
 def _pinyin_name_gloss(text: str, a: int, b: int, surnames: frozenset[str]) -> bool:
@@ -106,6 +109,18 @@ def _pinyin_name_gloss(text: str, a: int, b: int, surnames: frozenset[str]) -> b
     first, second = tok[: hump.start()], tok[hump.start() :]
     if first in surnames:
         return bool(han_words_read_as(m.group(1), {tok.lower()}))
+    # "孟连县（MenglianCounty）", "澄洲湾跨海大桥（ChengzhouBayBridge）": a place's pinyin, read in the
+    # Han name before the bracket, then an English word (County, Bay)
+    place = _HAN_RUN_BEFORE_BRACKET_RE.search(text, max(0, a - 12), a)
+    word = _TITLE_WORD_RE.match(second)
+    if (
+        place is not None
+        and word is not None
+        and pinyin_split(first) >= 2
+        and get_lexicon().zipf(word.group()) >= PLACE_WORD_ZIPF
+        and han_words_read_as(place.group(1)[:4], {first.lower()})
+    ):
+        return True
     # "周立帆（LeoZhou）": a given name in English, then the surname of the Han name in pinyin
     run = m.group(1)
     return second in surnames and any(second.lower() in han_readings(run[-k], 1) for k in (2, 3) if k <= len(run))
@@ -120,6 +135,20 @@ def _non_ascii_letter(piece: str) -> bool:
     except UnicodeError:
         return False
     return len(ch) == 1 and ch.isalpha()
+
+
+_NAME_GLOSS_BODY_RE = re.compile(r"[\u3400-\u9fff][（(]((?:[A-Z][A-Za-z]*[ ·-]?)+)[)）]")
+
+
+def _in_name_gloss(text: str, a: int, b: int) -> bool:
+    """Is ``text[a:b]`` one of two or more capitalised words in brackets right after Han (a gloss
+    of a name: "瑞幸咖啡（Luckin Coffee）")?"""
+    i = text.rfind("（", max(0, a - 40), a)
+    i = max(i, text.rfind("(", max(0, a - 40), a))
+    if i < 1:
+        return False
+    m = _NAME_GLOSS_BODY_RE.match(text, i - 1)
+    return m is not None and m.end() >= b and len(m.group(1).split()) >= 2
 
 
 def _continued(text: str, a: int, b: int) -> bool:
@@ -222,6 +251,8 @@ class MergedWords(Rule):
                 continue
             if _GLOSSED_RE.match(text, b):
                 continue  # a term glossed by its Chinese right after it: "rushan (乳扇)" is a name
+            if ev["shape"] == SHAPES["title"] and _in_name_gloss(text, a, b):
+                continue  # "瑞幸咖啡（Luckin Coffee）": capitalised words glossing a Han name are a name
             if _continued(text, a, b):
                 continue  # the rest of a word an accented letter splits: "Coopérative", "CoopÃ©rative"
             ev = dict(ev)

@@ -83,6 +83,7 @@ class MidWordSwitch(_JunctionRule):
                 cand.evidence["joined_zipf"] = ctx.lexicon.zipf(token.replace("-", ""))
             # the token is all the bracket holds ("风土（terroir）"): a term glossing the Han before it
             cand.evidence["fills_bracket"] = float(ctx.text[cand.end : cand.end + 1] in ")）")
+            cand.evidence["one_letter_word"] = float(token in ("a", "A", "I"))  # "，a row of trucks"
             yield cand
 
     def accept(self, cand: Candidate) -> bool:
@@ -94,9 +95,12 @@ class MidWordSwitch(_JunctionRule):
             return True
         if legit_shape(ev):
             return False
+        in_phrase = ev["words"] >= self.min_words and not (ev["left"] and ev["right"])
         if ev["letters"] == 1:
             if ev["right_digit"] and not ev["left"]:
                 return False  # "B2", "A380" style: a letter before a number
+            if in_phrase and ev.get("one_letter_word"):
+                return False  # "黎明前，a row of trucks": an English phrase opening on a word of one letter
             cand.note, cand.evidence["confidence"] = "single letter glued to Han", 0.85
             return True
         if ev["right_digit"] or ev["capital"] or not is_fragment(ev, self.word_zipf, self.fragment_gain):
@@ -105,7 +109,6 @@ class MidWordSwitch(_JunctionRule):
             return False  # a hyphenated word the list knows written solid ("lo-fi" as "lofi"): no fragment
         if ev.get("bracketed") and (ev.get("pinyin_word") or ev.get("fills_bracket")):
             return False  # a gloss: "高考（gaokao）", "风土（terroir）"
-        in_phrase = ev["words"] >= self.min_words and not (ev["left"] and ev["right"])
         if in_phrase and ev["letters"] >= 2:
             return False
         cand.note, cand.evidence["confidence"] = "word fragment glued to Han", 0.75
@@ -276,10 +279,10 @@ class GluedWord(_JunctionRule):
         return ok
 
 
-# A lowercase word between Han characters (or before a number, a quote, a bracket) with a
-# space on at least one side (glued ones are junctions): "培养了 the 数百名", "费用的 of 50%",
-# "包括 such “生成式…”".
-_SPACED_WORD_RE = re.compile(f"[{HAN}] ([a-z]+) ?[{HAN}0-9“《「（(]|[{HAN}]([a-z]+) [{HAN}0-9“《「（(]")
+# A lowercase word between Han characters (or before a number, a quote, a bracket, a spaced
+# capitalised word or code) with a space on at least one side (glued ones are junctions):
+# "培养了 the 数百名", "费用的 of 50%", "包括 such “生成式…”", "采用 of Q420qE桥梁钢".
+_SPACED_WORD_RE = re.compile(f"[{HAN}] ([a-z]+)(?: ?[{HAN}0-9“《「（(]| (?=[A-Z]))|[{HAN}]([a-z]+) [{HAN}0-9“《「（(]")
 
 
 _LATIN_RUN_RE = re.compile("[A-Za-z]+")

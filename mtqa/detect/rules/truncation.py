@@ -641,22 +641,26 @@ class CutHanName(Rule):
     name = "cut-han-name"
     kind = "truncation"
 
-    def __init__(self, min_name: int = 4, min_tail: int = 4, max_lost: int = 2) -> None:
+    def __init__(self, min_name: int = 4, min_tail: int = 4, max_lost: int = 2, min_doc_tail: int = 3) -> None:
         self.min_name = min_name  # names this long (Han characters) or longer
         self.min_tail = min_tail  # what is left must be this long
+        # ... or this long, of a name the document writes with · ("斯滕森" of 拉斯·克里斯滕森)
+        self.min_doc_tail = min_doc_tail
         self.max_lost = max_lost  # characters lost at the start, at most
 
     def score(self, ctx: DocContext) -> Iterator[Candidate]:
         if ctx.dominance.language != "zh":
             return
         text = ctx.text
-        names = {n for n in _country_names_zh() if len(n) >= self.min_name}
-        names.update(p for p in _dot_name_parts(text) if len(p) >= self.min_name)
+        countries = {n for n in _country_names_zh() if len(n) >= self.min_name}
+        written = {p for p in _dot_name_parts(text) if len(p) >= self.min_name}
+        names = countries | written
         tails: dict[str, tuple[str, str]] = {}
         for n in names:
+            shortest = min(self.min_tail, self.min_doc_tail) if n in written else self.min_tail
             for k in range(1, self.max_lost + 1):
                 tail = n[k:]
-                if len(tail) >= self.min_tail and tail not in names:
+                if len(tail) >= shortest and tail not in names:
                     tails.setdefault(tail, (n, n[:k]))
         if not tails:
             return
@@ -669,12 +673,13 @@ class CutHanName(Rule):
             whole, head = tails[tail]
             if any(text[max(0, a - len(n) + len(tail)) : m.end()] == n for n in ending[tail]):
                 continue  # the name written whole (this one or another with the same tail)
-            ev = {"lost": float(len(head)), "tail": float(len(tail))}
+            ev = {"lost": float(len(head)), "tail": float(len(tail)), "written": float(whole in written)}
             yield Candidate(a, m.end(), ev, f"{whole} without its first {len(head)} character(s)")
 
     def accept(self, cand: Candidate) -> bool:
         ev = cand.evidence
-        return ev["tail"] >= self.min_tail and ev["lost"] <= self.max_lost
+        shortest = min(self.min_tail, self.min_doc_tail) if ev.get("written") else self.min_tail
+        return ev["tail"] >= shortest and ev["lost"] <= self.max_lost
 
     def confidence(self, cand: Candidate) -> float:
         return 0.75
