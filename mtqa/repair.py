@@ -799,6 +799,7 @@ _KEEP_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]*")
 
 
 _ORDINAL_RE = re.compile(r"\d+(?:st|nd|rd|th)")
+_NUMBER_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*")
 _SENTENCE_GAP_RE = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -839,8 +840,12 @@ def lost_tokens(
     ]
     for m in _KEEP_RE.finditer(original):
         t = m.group().rstrip(".-")  # a token ending a sentence ("14 million TEU.") keeps no stop
-        if t.isdigit() or _ORDINAL_RE.fullmatch(t) or any(a < m.end() and m.start() < b for a, b in (*damaged, *named)):
-            continue  # numbers (new_numbers' business), ordinals ("the 16th" -> 16日), damage
+        if (
+            _NUMBER_TOKEN_RE.fullmatch(t)
+            or _ORDINAL_RE.fullmatch(t)
+            or any(a < m.end() and m.start() < b for a, b in (*damaged, *named))
+        ):
+            continue  # numbers (new_numbers' business: "3.48 billion" -> 34.8亿), ordinals ("the 16th" -> 16日), damage
         if (
             any(a <= m.start() and m.end() <= b for a, b in translated)
             and not (t.isupper() and len(t) >= 2)

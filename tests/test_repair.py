@@ -572,3 +572,9 @@ def test_common_words_of_a_sentence_left_in_english_are_translated_with_it():
     assert lost_tokens(original, candidate, known, translated=[(a, b)]) == []
     # codes inside such a sentence are still kept
     assert lost_tokens(original.replace("app", "HSK"), candidate, known, translated=[(a, b)]) == ["HSK"]
+
+
+def test_a_number_with_a_decimal_point_is_no_token_to_keep():
+    original = "《长风破浪》于7月4日上映，has grossed 3.48 billion yuan so far，暂列档期冠军。"
+    candidate = "《长风破浪》于7月4日上映，累计票房34.8亿元，暂列档期冠军。"
+    assert lost_tokens(original, candidate, frozenset()) == []
