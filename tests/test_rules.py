@@ -1209,3 +1209,31 @@ def test_a_name_the_document_writes_with_a_dot_cut_to_three_characters(detector)
 def test_a_function_word_spaced_between_han_and_a_code(detector):
     zh = ZH_CONTEXT * 2 + "桥面钢箱梁采用 of Q420qE桥梁钢，分段在工厂制造。"
     assert kinds_besides_repeats(detector, zh) == {"of": "switch"}
+
+
+def test_a_lowercase_word_then_a_capitalised_name_with_its_letters_is_no_repeat(detector):
+    text = EN_CONTEXT + "“We never saw it,” said Said bin Nasser Al-Harthi, director of fisheries."
+    assert flagged(detector, text, "duplication") == []
+    assert flagged(detector, EN_CONTEXT + "The port said said that the ships left.", "duplication") == ["said said"]
+
+
+def test_a_pinyin_gloss_of_a_name_before_a_common_word_is_whole(detector):
+    zh = ZH_CONTEXT * 2 + "陈志远2019年第一次来到普纳高原（Puna），拼多多（Pinduod）的快递也到了这里。"
+    assert kinds_besides_repeats(detector, zh) == {"Pinduod": "truncation"}
+
+
+def test_a_capitalised_name_before_a_chinese_product_noun_is_a_brand(detector):
+    zh = ZH_CONTEXT * 2 + "影片的毛发模拟使用了Houdini软件，在上海的一家Manner门店里，她是Norwegian作家。"
+    assert kinds_besides_repeats(detector, zh) == {"Norwegian": "switch"}
+
+
+def test_words_of_another_language_quoted_in_english_are_left_alone(detector):
+    text = EN_CONTEXT + "One critic called it “een avond om nooit te vergeten” (an evening never to forget)."
+    assert [s.text for s in detector.detect(text).spans] == []
+
+
+def test_a_name_chinese_writes_in_latin_ends_an_english_stretch_glued_to_han(detector):
+    zh = ZH_CONTEXT * 2 + "该片将于7月5日起在流媒体平台streaming platform Netflix全球上线，观众反响热烈。"
+    spans = detector.detect(zh).spans
+    assert ("streaming platform", "untranslated") in [(s.text, s.kind) for s in spans]
+    assert not any("Netflix" in s.text for s in spans)

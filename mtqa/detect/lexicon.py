@@ -230,6 +230,30 @@ def begins_proper_noun(tok: str) -> bool:
     return name.startswith(tok) and len(name) >= len(tok) + 2
 
 
+_QUOTE_PAIRS = {"“": "”", '"': '"'}
+_QUOTED_WORD_RE = re.compile("[A-Za-z\u00c0-\u024f]+")
+
+
+def in_foreign_quote(text: str, a: int, b: int, lex: Lexicon, reach: int = 80, max_zipf: float = 3.0) -> bool:
+    """Is ``text[a:b]`` inside a quotation of three words or more, most of them no common English
+    word (“een avond om nooit te vergeten”: a Dutch critic quoted in the original)? Its words are
+    another language's, not English words cut or glued."""
+    line_start = text.rfind("\n", max(0, a - reach), a) + 1
+    for opener, closer in _QUOTE_PAIRS.items():
+        i = text.rfind(opener, max(line_start, a - reach), a)
+        if i < 0:
+            continue
+        j = text.find(closer, b, b + reach)
+        if j < 0 or "\n" in text[b:j]:
+            continue
+        if any("\u3400" <= c <= "\u9fff" for c in text[i + 1 : j]):
+            continue  # a Chinese quotation
+        words = _QUOTED_WORD_RE.findall(text, i + 1, j)
+        if len(words) >= 3 and sum(lex.zipf(w) < max_zipf for w in words) * 2 > len(words):
+            return True
+    return False
+
+
 @cache
 def get_lexicon() -> Lexicon:
     """The process-wide lexicon."""

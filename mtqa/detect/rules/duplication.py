@@ -410,6 +410,9 @@ class RepeatedWords(Rule):
                 "conjunction": float(low[i + n - 1] in _CONJUNCTIONS),
                 "subordinate": float(low[i] in _SUBORDINATORS),
                 "capitalised": float(text[a].isupper() and text[int(starts[i + n])].isupper()),
+                # "said Said bin Nasser": a lowercase word, then the same letters capitalised
+                # inside a sentence, is a name (a pasted copy keeps its case)
+                "name_after": float(text[int(starts[i])].islower() and text[int(starts[i + n])].isupper()),
                 "number": float(any(_NUMBER_GAP_RE.fullmatch(g) for g in gaps[: n - 1])),
             }
             yield Candidate(a, b, ev, f"'{first}' said twice", fix=fix)
@@ -461,7 +464,7 @@ class RepeatedWords(Rule):
         if ev["comma"] and (ev["words"] < self.comma_min_words or ev["subordinate"]) and not pasted:
             return False
         if ev["words"] == 1:  # "Fang Fang", "Walla Walla" are names; "ylang ylang" is rare
-            return not ev["capitalised"] and ev["zipf"] >= self.single_min_zipf
+            return not ev["capitalised"] and not ev.get("name_after") and ev["zipf"] >= self.single_min_zipf
         return True
 
     def confidence(self, cand: Candidate) -> float:

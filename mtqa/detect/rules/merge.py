@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from mtqa.detect.base import Candidate, DocContext, Rule, register
-from mtqa.detect.lexicon import Lexicon, get_lexicon, is_proper_noun
+from mtqa.detect.lexicon import Lexicon, get_lexicon, in_foreign_quote, is_proper_noun
 from mtqa.pinyin import han_readings, han_words_read_as, pinyin_split
 from mtqa.segment import HAN_RE as _HAN_RE
 
@@ -253,6 +253,8 @@ class MergedWords(Rule):
                 continue  # a term glossed by its Chinese right after it: "rushan (乳扇)" is a name
             if ev["shape"] == SHAPES["title"] and _in_name_gloss(text, a, b):
                 continue  # "瑞幸咖啡（Luckin Coffee）": capitalised words glossing a Han name are a name
+            if in_foreign_quote(text, a, b, lex):
+                continue  # a word of another language, quoted ("“een avond om nooit te vergeten”")
             if _continued(text, a, b):
                 continue  # the rest of a word an accented letter splits: "Coopérative", "CoopÃ©rative"
             ev = dict(ev)

@@ -124,9 +124,11 @@ class ClauseSwitch(_JunctionRule):
 
     name = "clause-switch"
 
-    def __init__(self, min_words: int = 3, window: int = 1) -> None:
+    def __init__(self, min_words: int = 3, window: int = 1, name_max_gap: float = 1.2) -> None:
         self.min_words = min_words
         self.window = window
+        # a capitalised word Chinese text writes in Latin nearly as often as English (zipf gap) is a name
+        self.name_max_gap = name_max_gap
 
     def score(self, ctx: DocContext) -> Iterator[Candidate]:
         if ctx.dominance.language == "zh":
@@ -136,6 +138,8 @@ class ClauseSwitch(_JunctionRule):
         ev = cand.evidence
         if legit_shape(ev) or ev["right_digit"] or (ev["left"] and ev["right"]) or ev["name_phrase"]:
             return False  # a product or place name ("iPhone 15 Pro Max手机") is no clause
+        if ev["right"] and ev["capital"] and ev["zh_latin"] > 0 and ev["zipf"] - ev["zh_latin"] <= self.name_max_gap:
+            return False  # "…streaming platform Netflix全球": a name Chinese writes in Latin meets the Han
         if ev["words"] >= self.min_words and (ev["han_left"] or ev["han_right"]):
             cand.note, cand.evidence["confidence"] = "English clause glued to Han", 0.7
             return True
@@ -207,6 +211,9 @@ class GluedWord(_JunctionRule):
             ev["han_both_sides"] = float(word is not None and _between_han(ctx.text, word.start(), word.end()))
             # a country's, language's, month's or day's English name ("是Norwegian作家")
             ev["proper_noun"] = float(word is not None and is_proper_noun(word.group()))
+            # a capitalised word before a Chinese noun of the kinds brands name ("Houdini软件",
+            # "一家Manner门店"): the name of one of them
+            ev["brand_head"] = float(word is not None and ctx.text.startswith(_BRAND_HEADS, word.end()))
             # a lowercase compound of whole words glued to Han on both sides ("采用two-class布局",
             # "过境visa-free政策"): English words in place of a Chinese one; "lo-fi", "e-commerce"
             # keep a part too short to judge
@@ -258,6 +265,8 @@ class GluedWord(_JunctionRule):
         compound = ev.get("hyphenated") and not ev.get("glued_compound")
         if ev["name_phrase"] or own or ev.get("bracketed") or compound:
             return False  # names, the document's own terms, terms explained, compounds ("e-commerce")
+        if ev["capital"] and ev.get("brand_head") and not ev.get("proper_noun"):
+            return False  # "Houdini软件", "Manner门店": a product's or a shop's name
         if ev.get("pinyin") and (ev.get("han_both_sides") or ev["gap"] >= self.pinyin_min_gap):
             cand.note = "Chinese name in pinyin glued to Chinese"
             cand.evidence["confidence"] = 0.7
@@ -286,6 +295,24 @@ _SPACED_WORD_RE = re.compile(f"[{HAN}] ([a-z]+)(?: ?[{HAN}0-9“《「（(]| (?=
 
 
 _LATIN_RUN_RE = re.compile("[A-Za-z]+")
+# Chinese nouns a brand or product name comes before ("Houdini软件", "Manner门店", "Keep平台")
+_BRAND_HEADS = (
+    "软件",
+    "平台",
+    "公司",
+    "品牌",
+    "门店",
+    "应用",
+    "系统",
+    "引擎",
+    "芯片",
+    "手机",
+    "集团",
+    "网站",
+    "游戏",
+    "App",
+    "APP",
+)
 
 
 def _pinyin_place(word: str) -> bool:

@@ -11,7 +11,7 @@ import numpy as np
 
 from mtqa.detect.base import DIGIT_BIT, NUMERAL_BIT, Candidate, DocContext, Rule, register
 from mtqa.detect.junctions import junction_evidence
-from mtqa.detect.lexicon import begins_proper_noun, get_han_lexicon, is_proper_noun
+from mtqa.detect.lexicon import begins_proper_noun, get_han_lexicon, in_foreign_quote, is_proper_noun
 from mtqa.detect.rules.switch import is_fragment, legit_shape
 from mtqa.pinyin import is_pinyin, term_readings
 from mtqa.segment import CJK_PUNCT, HAN, HAN_DIGIT_VALUES, HAN_NUMERALS, HAN_RE
@@ -263,6 +263,8 @@ class CutWord(Rule):
             tok = tokens.words[k]
             if tok[0].isupper() and where in ("line", "sentence"):
                 continue  # a capitalised word opening a sentence is read as a name
+            if in_foreign_quote(text, a, b, lex):
+                continue  # a word of another language, quoted ("“een avond om nooit te vergeten”")
             at_start = where not in ("line", "sentence")  # where the cut is: a lost end or start
             gain = lex.fragment_gain(tok, at_start)
             if where == "mid" or (where == "end" and lex.zipf(tok) == 0.0):
@@ -971,6 +973,13 @@ def _brackets_after_han(text: str) -> Iterator[re.Match[str]]:
             i = text.find(opener, i + 1)
 
 
+def _names_the_head(term: str, key: str, word_zipf: float = 3.0) -> bool:
+    """Is ``key`` the whole reading of the term's first characters, the rest a common Chinese
+    word ("普纳高原（Puna）": the name glossed, 高原 'plateau' left to the English)?"""
+    lex = get_han_lexicon()
+    return any(key in term_readings(term[:k]) and lex.zipf(term[k:]) >= word_zipf for k in range(1, len(term) - 1))
+
+
 @register
 class CutPinyinGloss(Rule):
     """A pinyin gloss cut short: the Latin in brackets after a Chinese term begins the term's
@@ -995,7 +1004,7 @@ class CutPinyinGloss(Rule):
             if key in readings:
                 continue
             longer = [r for r in readings if r.startswith(key)]
-            if not longer:
+            if not longer or _names_the_head(term.group(), key):
                 continue
             missing = min(len(r) for r in longer) - len(key)
             a, b = m.start(1), m.end(1)

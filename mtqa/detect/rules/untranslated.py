@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from mtqa.detect.base import Candidate, DocContext, Rule, register
+from mtqa.pinyin import is_pinyin
 from mtqa.segment import CJK_PUNCT, HAN, HAN_RE, sentences
 
 # Latin tokens; a hyphenated compound or a name with an apostrophe is one token.
@@ -288,6 +289,30 @@ def _trim_number(text: str, a: int, b: int) -> int:
     return j if j < b and b < len(text) and HAN_RE.match(text[b]) and text[j:b].strip(" .,") else b
 
 
+NAME_MAX_BORROW_GAP = 1.2  # English zipf minus zh-list zipf of a name Chinese keeps in Latin
+
+
+def _trim_name_end(text: str, a: int, b: int, lex, max_gap: float = NAME_MAX_BORROW_GAP) -> int:
+    """End of a Latin stretch before a capitalised last word glued to the Han after it that Chinese
+    text writes in Latin about as often as English does ("平台streaming platform Netflix全球上线":
+    the platform's name stays; "University", "Airport" are words Chinese translates)."""
+    if b >= len(text) or not HAN_RE.match(text[b]):
+        return b
+    m = _LAST_WORD_RE.search(text, a, b)
+    if m is None or m.start() <= a or not m.group()[0].isupper() or not is_name_in_latin(m.group(), lex, max_gap):
+        return b
+    return len(text[a : m.start()].rstrip()) + a
+
+
+def is_name_in_latin(word: str, lex, max_gap: float = NAME_MAX_BORROW_GAP) -> bool:
+    """A capitalised word, no pinyin, that Chinese text writes in Latin nearly as often as English
+    writes it ("Netflix" 1.1, "YouTube" 0.3; not "University" 1.5, "Center" 1.2)."""
+    return lex.zh_latin_zipf(word) > 0 and lex.borrow_gap(word) <= max_gap and not is_pinyin(word)
+
+
+_LAST_WORD_RE = re.compile(r"[A-Za-z]+$")
+
+
 @register
 class UntranslatedSentence(Rule):
     """Phrases and sentences in the other language of a document whose dominant language is
@@ -363,7 +388,7 @@ class UntranslatedSentence(Rule):
                 and len(_TOKEN_RE.findall(whole)) >= self.quotation_words
             )
             for a, b in sentences(text, m.start(), m.end()):
-                b = _trim_number(text, a, b)
+                b = _trim_name_end(text, a, _trim_number(text, a, b), lex)
                 a0, a = a, _trim_code(text, a, b, self.min_words)
                 an = a  # a number opening the stretch belongs to it: "（7-day no-reason return）"
                 while an > 0 and text[an - 1] in "0123456789.-% ":
