@@ -109,8 +109,8 @@ def _pinyin_name_gloss(text: str, a: int, b: int, surnames: frozenset[str]) -> b
     first, second = tok[: hump.start()], tok[hump.start() :]
     if first in surnames:
         return bool(han_words_read_as(m.group(1), {tok.lower()}))
-    # "孟连县（MenglianCounty）", "澄洲湾跨海大桥（ChengzhouBayBridge）": a place's pinyin, read in the
-    # Han name before the bracket, then an English word (County, Bay)
+    # "孟连县（MenglianCounty）": a place's pinyin, read in the Han name before the bracket, then an
+    # English word ("County"); tokens of three humps ("ChengzhouBayBridge") are not candidates
     place = _HAN_RUN_BEFORE_BRACKET_RE.search(text, max(0, a - 12), a)
     word = _TITLE_WORD_RE.match(second)
     if (
@@ -275,8 +275,9 @@ class MergedWords(Rule):
     def _closed_class(self, ctx: DocContext) -> Iterator[Candidate]:
         """Merges the word list cannot judge, made of closed-class words: a pronoun glued to its
         auxiliary ("Hewas"), a function word glued to an acronym ("forAIDS"), a country's acronym
-        glued to a common word ("USDepartment"), a common word glued to an acronym ("membraneLNG"). A full stop with
-        no space after it ("nectar.It") is left alone: clean MT and transcripts are full of it."""
+        glued to a common word ("USDepartment"), a common word glued to an acronym ("membraneLNG").
+        A full stop with no space after it ("nectar.It") is left alone: clean MT and transcripts
+        are full of it."""
         tokens = ctx.tokens
         lex = ctx.lexicon
         glued = {

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from mtqa.detect.base import Candidate, DocContext, Rule, register
+from mtqa.detect.lexicon import Lexicon
 from mtqa.pinyin import is_pinyin
 from mtqa.segment import CJK_PUNCT, HAN, HAN_RE, sentences
 
@@ -292,7 +293,7 @@ def _trim_number(text: str, a: int, b: int) -> int:
 NAME_MAX_BORROW_GAP = 1.2  # English zipf minus zh-list zipf of a name Chinese keeps in Latin
 
 
-def _trim_name_end(text: str, a: int, b: int, lex, max_gap: float = NAME_MAX_BORROW_GAP) -> int:
+def _trim_name_end(text: str, a: int, b: int, lex: Lexicon, max_gap: float = NAME_MAX_BORROW_GAP) -> int:
     """End of a Latin stretch before a capitalised last word glued to the Han after it that Chinese
     text writes in Latin about as often as English does ("平台streaming platform Netflix全球上线":
     the platform's name stays; "University", "Airport" are words Chinese translates)."""
@@ -304,7 +305,7 @@ def _trim_name_end(text: str, a: int, b: int, lex, max_gap: float = NAME_MAX_BOR
     return len(text[a : m.start()].rstrip()) + a
 
 
-def is_name_in_latin(word: str, lex, max_gap: float = NAME_MAX_BORROW_GAP) -> bool:
+def is_name_in_latin(word: str, lex: Lexicon, max_gap: float = NAME_MAX_BORROW_GAP) -> bool:
     """A capitalised word, no pinyin, that Chinese text writes in Latin nearly as often as English
     writes it ("Netflix" 1.1, "YouTube" 0.3; not "University" 1.5, "Center" 1.2)."""
     return lex.zh_latin_zipf(word) > 0 and lex.borrow_gap(word) <= max_gap and not is_pinyin(word)
