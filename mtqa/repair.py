@@ -184,15 +184,14 @@ def source_mode(text: str) -> str:
     return AUTO
 
 
+def _code_shape(token: str) -> bool:
+    """An acronym, a code with digits or a camel-case brand (``HSK``, ``C919``, ``iPhone``)."""
+    return (token.isupper() and len(token) >= 2) or any(c.isdigit() for c in token) or bool(_CAMEL_RE.match(token))
+
+
 def is_legit_latin(token: str, known: frozenset[str]) -> bool:
     """A Latin token that belongs in Chinese text: an acronym, a code, a brand, a known name."""
-    return (
-        (token.isupper() and len(token) >= 2)
-        or any(c.isdigit() for c in token)
-        or bool(_CAMEL_RE.match(token))
-        or (len(token) == 1 and token.isupper())
-        or token in known
-    )
+    return _code_shape(token) or (len(token) == 1 and token.isupper()) or token in known
 
 
 @dataclass(frozen=True)
@@ -848,9 +847,7 @@ def lost_tokens(
             continue  # numbers (new_numbers' business: "3.48 billion" -> 34.8亿), ordinals ("the 16th" -> 16日), damage
         if (
             any(a <= m.start() and m.end() <= b for a, b in translated)
-            and not (t.isupper() and len(t) >= 2)
-            and not any(c.isdigit() for c in t)
-            and not _CAMEL_RE.match(t)
+            and not _code_shape(t)
             and zipf_frequency(t.lower(), "en") >= common_zipf
         ):
             continue  # a common word of a sentence left in English: it is translated with it

@@ -83,6 +83,18 @@ def _push(text: str, a: int, b: int, out: list[tuple[int, int]]) -> None:
         out.append((a, b))
 
 
+def is_non_ascii_letter(piece: str) -> bool:
+    """Is ``piece`` one letter outside ASCII and Han ("é", "ş"), or one such letter read as
+    cp1252 ("Ã©" for é)?"""
+    if len(piece) == 1:
+        return piece.isalpha() and not piece.isascii() and not HAN_RE.match(piece)
+    try:
+        ch = piece.encode("cp1252").decode("utf-8")
+    except UnicodeError:
+        return False
+    return len(ch) == 1 and ch.isalpha()
+
+
 def count_scripts(text: str) -> tuple[int, int]:
     """Number of Han characters and of Latin letters in ``text``."""
     return sum(map(len, _HAN_RUN_RE.findall(text))), sum(map(len, _LATIN_RUN_RE.findall(text)))

@@ -35,6 +35,16 @@ def _one_copy(text: str, start: int, mid: int, end: int, sep: str = "") -> tuple
     return mid, end
 
 
+def _said_twice(text: str, start: int, mid: int, end: int, ev: dict[str, float], sep: str = "") -> Candidate:
+    """The candidate for two copies ``text[start:mid]`` and ``text[mid + len(sep):end]``: both,
+    fixed to one; with a number in them, one copy (:func:`_one_copy`), fixed by deleting it."""
+    copy = text[start:mid]
+    if any(c.isdigit() for c in copy):
+        a, b = _one_copy(text, start, mid, end, sep)
+        return Candidate(a, b, ev, f"'{copy}' said twice", fix="")
+    return Candidate(start, end, ev, f"'{copy}' said twice", fix=copy)
+
+
 # a copy with a comma inside, or one pasted with its comma ("…正式比赛项目，…正式比赛项目，")
 # (numbers and Latin codes may stand inside: "中芯国际A股盘中一度上涨6.8%，")
 _CLAUSE_COPY_RE = re.compile(
@@ -99,11 +109,7 @@ class RepeatedFragment(Rule):
                 # a number with a sign or unit and no word ("负120度，负120度，0度"): a list of values
                 "bare_value": float(number and _HAN_WORD_RE.search(frag) is None),
             }
-            if number:  # a phrase with a number pasted again: one copy is the span
-                a, b = _one_copy(text, m.start(), m.start() + len(frag), m.end(), m.group(2))
-                yield Candidate(a, b, ev, f"'{frag}' said twice", fix="")
-            else:
-                yield Candidate(m.start(), m.end(), ev, f"'{frag}' said twice", fix=frag)
+            yield _said_twice(text, m.start(), m.start() + len(frag), m.end(), ev, m.group(2))
         yield from self._clauses(ctx)
 
     def _clauses(self, ctx: DocContext) -> Iterator[Candidate]:
@@ -131,11 +137,7 @@ class RepeatedFragment(Rule):
                     k = len(HAN_RE.findall(copy))
                     ev = {"chars": float(k), "distinct": float(len(set(copy))), "separated": 0.0, "bounded": 1.0}
                     ev.update(reduplication=0.0, clause=1.0)
-                    if any(c.isdigit() for c in copy):  # one copy, as for the short ones with a number
-                        a, b = _one_copy(text, s, s + p, e)
-                        yield Candidate(a, b, ev, f"'{copy}' said twice", fix="")
-                    else:
-                        yield Candidate(s, e, ev, f"'{copy}' said twice", fix=copy)
+                    yield _said_twice(text, s, s + p, e, ev)
                     break
 
     def accept(self, cand: Candidate) -> bool:

@@ -9,6 +9,7 @@ from mtqa.detect.base import Candidate, DocContext, Rule, register
 from mtqa.detect.lexicon import Lexicon, get_lexicon, in_foreign_quote, is_proper_noun
 from mtqa.pinyin import han_readings, han_words_read_as, pinyin_split
 from mtqa.segment import HAN_RE as _HAN_RE
+from mtqa.segment import is_non_ascii_letter
 
 # A lowercase or capitalised run, optionally followed by one more capitalised hump:
 # "documentannouncement", "Beijingin", "andCentral", "KyrgyzPresident".
@@ -126,17 +127,6 @@ def _pinyin_name_gloss(text: str, a: int, b: int, surnames: frozenset[str]) -> b
     return second in surnames and any(second.lower() in han_readings(run[-k], 1) for k in (2, 3) if k <= len(run))
 
 
-def _non_ascii_letter(piece: str) -> bool:
-    """Is ``piece`` one non-ASCII letter, or one read as cp1252 ("Ã©" for é)?"""
-    if len(piece) == 1:
-        return piece.isalpha() and not piece.isascii() and not _HAN_RE.match(piece)
-    try:
-        ch = piece.encode("cp1252").decode("utf-8")
-    except UnicodeError:
-        return False
-    return len(ch) == 1 and ch.isalpha()
-
-
 _NAME_GLOSS_BODY_RE = re.compile(r"[\u3400-\u9fff][（(]((?:[A-Z][A-Za-z]*[ ·-]?)+)[)）]")
 
 
@@ -153,7 +143,7 @@ def _in_name_gloss(text: str, a: int, b: int) -> bool:
 
 def _continued(text: str, a: int, b: int) -> bool:
     """Does a non-ASCII letter (or its mojibake) continue the letter run ``text[a:b]``?"""
-    return any(_non_ascii_letter(text[max(0, a - k) : a]) or _non_ascii_letter(text[b : b + k]) for k in (1, 2))
+    return any(is_non_ascii_letter(text[max(0, a - k) : a]) or is_non_ascii_letter(text[b : b + k]) for k in (1, 2))
 
 
 @register

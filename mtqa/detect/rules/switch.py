@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from mtqa.detect.base import Candidate, DocContext, Rule, register
 from mtqa.detect.junctions import junction_evidence
-from mtqa.detect.lexicon import is_proper_noun
+from mtqa.detect.lexicon import NAME_MAX_BORROW_GAP, is_proper_noun
 from mtqa.pinyin import pinyin_split
 from mtqa.segment import HAN, HAN_RE
 
@@ -124,7 +124,7 @@ class ClauseSwitch(_JunctionRule):
 
     name = "clause-switch"
 
-    def __init__(self, min_words: int = 3, window: int = 1, name_max_gap: float = 1.2) -> None:
+    def __init__(self, min_words: int = 3, window: int = 1, name_max_gap: float = NAME_MAX_BORROW_GAP) -> None:
         self.min_words = min_words
         self.window = window
         # a capitalised word Chinese text writes in Latin nearly as often as English (zipf gap) is a name

@@ -14,7 +14,7 @@ from mtqa.detect.junctions import junction_evidence
 from mtqa.detect.lexicon import begins_proper_noun, get_han_lexicon, in_foreign_quote, is_proper_noun
 from mtqa.detect.rules.switch import is_fragment, legit_shape
 from mtqa.pinyin import is_pinyin, term_readings
-from mtqa.segment import CJK_PUNCT, HAN, HAN_DIGIT_VALUES, HAN_NUMERALS, HAN_RE
+from mtqa.segment import CJK_PUNCT, HAN, HAN_DIGIT_VALUES, HAN_NUMERALS, HAN_RE, is_non_ascii_letter
 
 
 @register
@@ -597,7 +597,7 @@ def _inside_longer_run(text: str, a: int, b: int, joined_before: bool) -> bool:
     nxt, prev = text[b : b + 1], text[a - 1 : a] if a else ""
     if nxt in _JOINERS or (joined_before and prev in _JOINERS):
         return True
-    return any(c.isalpha() and not c.isascii() and not HAN_RE.match(c) for c in nxt + prev)
+    return any(is_non_ascii_letter(c) for c in nxt + prev)
 
 
 def _dot_name_parts(text: str, max_part: int = 8) -> set[str]:
@@ -659,7 +659,7 @@ class CutHanName(Rule):
         names = countries | written
         tails: dict[str, tuple[str, str]] = {}
         for n in names:
-            shortest = min(self.min_tail, self.min_doc_tail) if n in written else self.min_tail
+            shortest = self._shortest_tail(n in written)
             for k in range(1, self.max_lost + 1):
                 tail = n[k:]
                 if len(tail) >= shortest and tail not in names:
@@ -678,10 +678,13 @@ class CutHanName(Rule):
             ev = {"lost": float(len(head)), "tail": float(len(tail)), "written": float(whole in written)}
             yield Candidate(a, m.end(), ev, f"{whole} without its first {len(head)} character(s)")
 
+    def _shortest_tail(self, written: bool) -> int:
+        """The shortest tail that counts: shorter for a name the document writes with ·."""
+        return min(self.min_tail, self.min_doc_tail) if written else self.min_tail
+
     def accept(self, cand: Candidate) -> bool:
         ev = cand.evidence
-        shortest = min(self.min_tail, self.min_doc_tail) if ev.get("written") else self.min_tail
-        return ev["tail"] >= shortest and ev["lost"] <= self.max_lost
+        return ev["tail"] >= self._shortest_tail(bool(ev.get("written"))) and ev["lost"] <= self.max_lost
 
     def confidence(self, cand: Candidate) -> float:
         return 0.75
@@ -922,7 +925,8 @@ class CutKnownName(Rule):
 
     def score(self, ctx: DocContext) -> Iterator[Candidate]:
         lex, vocab, text = ctx.lexicon, ctx.vocabulary, ctx.text
-        found: dict[str, str | None] = {}  # run -> the whole word
+        # run -> (the whole word, the zh list's zipf of it for a short run; -1.0 for a long one)
+        found: dict[str, tuple[str | None, float]] = {}
         for t in vocab:
             if len(t) < self.short_min_letters or lex.zipf(t) > 0.0 or not _CAMEL_RUN_RE.fullmatch(t):
                 continue
@@ -930,11 +934,11 @@ class CutKnownName(Rule):
             if any(lex.zipf(t[:i]) >= 3.0 and lex.zipf(t[i:]) >= 6.5 for i in range(3, len(t) - 1)):
                 continue
             if len(t) >= self.min_letters and _TITLE_RUN_RE.fullmatch(t) and lex.begins_longer_word(t, 1):
-                found[t] = lex.best_completion(t)
+                found[t] = (lex.best_completion(t), -1.0)
             elif lex.zh_latin_zipf(t) == 0.0:
                 whole, z = lex.zh_latin_completion(t)
-                if z >= self.short_completion_zipf:
-                    found[t] = whole
+                if whole is not None:
+                    found[t] = (whole, z)
         if not found:
             return
         tokens = ctx.tokens
@@ -943,13 +947,17 @@ class CutKnownName(Rule):
             if _inside_longer_run(text, a, b, joined_before=True):
                 continue  # part of a compound, or of a run a non-ASCII letter ends ("Kahramanmaraş")
             tok = tokens.words[k]
+            whole, zh_z = found[tok]
             ev = {"letters": float(len(tok)), "pinyin": float(is_pinyin(tok)), "doc_count": float(vocab.get(tok, 0))}
-            whole = found[tok]
+            ev["zh_completion_zipf"] = zh_z
             fix = tok + whole[len(tok) :] if whole else None  # "Landsa" -> "Landsat", "GitHu" -> "GitHub"
             yield Candidate(a, b, ev, f"'{tok}' is no word but begins one ('{fix}'): a name cut short", fix=fix)
 
     def accept(self, cand: Candidate) -> bool:
         ev = cand.evidence
+        short = ev.get("zh_completion_zipf", -1.0) >= 0.0  # judged by the word Chinese writes in Latin
+        if short and ev["zh_completion_zipf"] < self.short_completion_zipf:
+            return False
         return not ev["pinyin"] and ev["doc_count"] < 2
 
     def confidence(self, cand: Candidate) -> float:

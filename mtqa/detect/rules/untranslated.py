@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from mtqa.detect.base import Candidate, DocContext, Rule, register
-from mtqa.detect.lexicon import Lexicon
+from mtqa.detect.lexicon import NAME_MAX_BORROW_GAP, Lexicon
 from mtqa.pinyin import is_pinyin
 from mtqa.segment import CJK_PUNCT, HAN, HAN_RE, sentences
 
@@ -288,9 +288,6 @@ def _trim_number(text: str, a: int, b: int) -> int:
             while j > a and text[j - 1] in " .,":
                 j -= 1
     return j if j < b and b < len(text) and HAN_RE.match(text[b]) and text[j:b].strip(" .,") else b
-
-
-NAME_MAX_BORROW_GAP = 1.2  # English zipf minus zh-list zipf of a name Chinese keeps in Latin
 
 
 def _trim_name_end(text: str, a: int, b: int, lex: Lexicon, max_gap: float = NAME_MAX_BORROW_GAP) -> int:
